@@ -1,0 +1,57 @@
+// One measured phase of bench/import.ts, in its own process so its peak RSS is its own.
+// Usage: tsx bench/import-worker.ts MODE DATA_DIR FILES_DIR   (MODE: xlsx | csv | copy)
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { systemCtx } from '../src/core/context.js';
+import { openAndPrepare } from '../src/server/bootstrap.js';
+import { importRegions } from '../src/modules/regions/service.js';
+import { importRegistry } from '../src/modules/registry/import.js';
+import { demoVillages } from '../src/modules/registry/demo/generate.js';
+
+const [mode, dataDir, files] = process.argv.slice(2) as [string, string, string];
+let peak = 0;
+const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+
+async function* lines(file: string): AsyncGenerator<string> {
+  const rl = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let first = true;
+  let buf = '';
+  for await (const line of rl) {
+    if (first) { first = false; continue; } // header
+    buf += line.replace(/^\ufeff/, '') + '\n';
+    if (buf.length > 1 << 20) { yield buf; buf = ''; }
+  }
+  if (buf) yield buf;
+}
+
+const db = await openAndPrepare({ databaseUrl: process.env.DATABASE_URL, dataDir });
+const ctx = systemCtx(db);
+const reg = await importRegions(ctx, demoVillages({}).map((v, i) => ({ row: i + 2, code: v.code, name: v.name })), { synthetic: true });
+if (!reg.ok) throw new Error('regions');
+const t0 = performance.now();
+let rows = 0;
+if (mode === 'copy') {
+  // Baseline: PostgreSQL's own COPY of the same two CSV files into plain text tables.
+  const header = (f: string) => fs.readFileSync(f, 'utf8').slice(0, 4096).split(/\r?\n/)[0]!.replace(/^\ufeff/, '').split(',');
+  await db.transaction(async (tx) => {
+    for (const [name, file] of [['raw_h', 'households.csv'], ['raw_m', 'members.csv']] as const) {
+      const cols = header(path.join(files, file)).map((_, i) => `c${i}`);
+      await tx.execute(`CREATE TABLE ${name} (${cols.map((c) => `${c} text`).join(', ')})`);
+      await tx.copyCsv(name, cols, lines(path.join(files, file)));
+    }
+    rows = (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM raw_m'))[0]!.n;
+  });
+} else {
+  const src = mode === 'xlsx'
+    ? { kind: 'xlsx' as const, path: path.join(files, 'registry.xlsx') }
+    : { kind: 'csv' as const, households: path.join(files, 'households.csv'), members: path.join(files, 'members.csv') };
+  const r = await importRegistry(ctx, src);
+  if (!r.ok) throw new Error('import rejected: ' + JSON.stringify(r.errors.slice(0, 3)));
+  rows = r.members;
+}
+const seconds = (performance.now() - t0) / 1000;
+clearInterval(timer);
+peak = Math.max(peak, process.memoryUsage().rss);
+await db.close();
+process.stdout.write(JSON.stringify({ mode, rows, seconds, peakRssMb: Math.round(peak / 1048576) }) + '\n');

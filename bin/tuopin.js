@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI through tsx (no build step): `tuopin …` or `npm run tuopin -- …`.
+import { register } from 'tsx/esm/api';
+register();
+await import('../src/cli/main.ts');

@@ -1,0 +1,224 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { verifyAudit } from '../core/audit.js';
+import { loadConfig, type Config } from '../core/config.js';
+import { systemCtx, ROLES, type Role } from '../core/context.js';
+import type { Db } from '../core/db.js';
+import { createUser } from '../modules/access/service.js';
+import { importRegions } from '../modules/regions/service.js';
+import { loadDemo, DEMO_PASSWORD } from '../modules/registry/demo/load.js';
+import { exportRegistry } from '../modules/registry/export.js';
+import { importRegistry, type ImportError } from '../modules/registry/import.js';
+import { buildApp } from '../server/app.js';
+import { openAndPrepare } from '../server/bootstrap.js';
+import { readRegionsCsv } from './regions-csv.js';
+import { EXIT_FAILURE, EXIT_OK, makeOut, Rejected, reportError, type Out } from './output.js';
+
+/**
+ * `tuopin`: every batch job and report. Global options may stand before or after the command:
+ * --data-dir DIR (or TUOPIN_DATA_DIR) for the embedded database, DATABASE_URL for a server,
+ * --json for one JSON document on stdout. Exit 0 success, 1 rejected input, 2 failure.
+ */
+
+// Lift the global options out of argv wherever they stand, so `tuopin import f --data-dir d`
+// and `tuopin --data-dir d import f` mean the same.
+function liftGlobals(argv: string[]): { argv: string[]; dataDir?: string; json: boolean } {
+  const rest: string[] = [];
+  let dataDir: string | undefined;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--data-dir') { dataDir = argv[++i]; continue; }
+    if (a.startsWith('--data-dir=')) { dataDir = a.slice('--data-dir='.length); continue; }
+    if (a === '--json') { json = true; continue; }
+    rest.push(a);
+  }
+  return { argv: rest, dataDir, json };
+}
+
+const lifted = liftGlobals(process.argv.slice(2));
+const out: Out = makeOut(lifted.json);
+const config: Config = loadConfig({ dataDir: lifted.dataDir });
+
+async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openAndPrepare(config);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function fmtErrors(errors: ImportError[], count: number): string {
+  const lines = errors.slice(0, 200).map((e) =>
+    `  ${e.sheet ?? ''}${e.row ? ` 第${e.row}行` : ''}${e.column ? `「${e.column}」` : ''}${e.value ? ` 值「${e.value}」` : ''}: ${e.message} [${e.code}]`);
+  if (count > lines.length) lines.push(`  … 共 ${count} 处错误`);
+  return lines.join('\n');
+}
+
+const program = new Command();
+program
+  .name('tuopin')
+  .description('tuopin 脱贫攻坚管理平台命令行。\n全局选项（可放在命令前后）：--data-dir DIR 内嵌数据库目录（或 TUOPIN_DATA_DIR；默认 ./data），--json 输出一个 JSON 文档。\n设置 DATABASE_URL 时连接 PostgreSQL 服务器。退出码：0 成功，1 输入被拒绝，2 失败。')
+  .addOption(new Option('--data-dir <dir>', '内嵌数据库目录（PGlite）'))
+  .addOption(new Option('--json', '以 JSON 输出结果'))
+  .showHelpAfterError();
+
+program.command('migrate').description('执行数据库迁移').action(async () => {
+  await withDb(async (db) => {
+    out.result({ ok: true, database: db.describe }, `数据库已是最新：${db.describe}`);
+  });
+});
+
+program
+  .command('serve')
+  .description('启动 Web 服务（默认端口 3000 或 PORT）')
+  .option('--port <n>', '端口', (v) => Number(v))
+  .option('--demo-if-empty', '数据库为空时先载入演示数据')
+  .action(async (o: { port?: number; demoIfEmpty?: boolean }) => {
+    const db = await openAndPrepare(config);
+    if (o.demoIfEmpty) {
+      const users = await db.query('SELECT 1 FROM users LIMIT 1');
+      if (!users.length) {
+        out.info('首次启动：正在载入合成演示数据（兰州市，非真实数据）…');
+        const bar = out.progress('载入演示数据');
+        const res = await loadDemo(systemCtx(db), { onProgress: (n) => bar.update(n) });
+        bar.stop();
+        out.info(`演示数据已载入：${res.households === 'already-loaded' ? '已存在' : `${res.households.ok ? res.households.households : 0} 户`}；演示账号密码 ${DEMO_PASSWORD}`);
+      }
+    }
+    const app = await buildApp({ db, config, logger: { level: config.logLevel } });
+    const port = o.port ?? config.port;
+    await app.listen({ port, host: config.host });
+    out.info(`tuopin 已启动：http://localhost:${port}/  （API 文档 /api/docs，数据库 ${db.describe}）`);
+    const stop = async () => {
+      await app.close();
+      await db.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
+  });
+
+program
+  .command('demo')
+  .description('载入合成演示数据（兰州市的真实县区乡镇，合成的村、户和人；可重复执行）')
+  .option('--scale <n>', '规模倍数（1 = 方案规模，约 3.25 万贫困人口加已脱贫户）', (v) => Number(v), 1)
+  .option('--seed <n>', '随机种子（相同种子生成相同数据）', (v) => Number(v), 2018)
+  .action(async (o: { scale: number; seed: number }) => {
+    await withDb(async (db) => {
+      const bar = out.progress('载入演示数据');
+      const res = await loadDemo(systemCtx(db), { scale: o.scale, seed: o.seed, onProgress: (n) => bar.update(n) });
+      bar.stop();
+      const h = res.households;
+      out.result(
+        { ok: true, regions: res.regions, households: h === 'already-loaded' ? 'already-loaded' : h.ok ? { households: h.households, members: h.members } : h, users: res.users, password: DEMO_PASSWORD },
+        `区划：新增 ${res.regions.created}，更新 ${res.regions.updated}\n户：${h === 'already-loaded' ? '已载入过，未重复载入' : h.ok ? `${h.households} 户 ${h.members} 人` : '失败'}\n演示账号：${res.users.join(', ') || '已存在'}（密码 ${DEMO_PASSWORD}）`,
+      );
+    });
+  });
+
+program
+  .command('import')
+  .description('导入建档立卡工作簿（.xlsx 两个工作表：户信息、家庭成员），或两个 .csv（--households/--members）。默认全部成功或全部不导入')
+  .argument('[file]', '.xlsx 文件')
+  .option('--households <file>', '户信息 .csv')
+  .option('--members <file>', '家庭成员 .csv')
+  .option('--dry-run', '只校验，不写入')
+  .option('--upsert', '户编号已存在时更新该户（逐项记录变更）；不加时已存在的户编号是错误')
+  .action(async (file: string | undefined, o: { households?: string; members?: string; dryRun?: boolean; upsert?: boolean }) => {
+    let src;
+    if (file) src = { kind: 'xlsx' as const, path: path.resolve(file) };
+    else if (o.households && o.members) src = { kind: 'csv' as const, households: path.resolve(o.households), members: path.resolve(o.members) };
+    else throw new Rejected({ ok: false, errors: [{ sheet: null, row: null, column: null, value: null, code: 'NO_FILE', message: '请指定 .xlsx 文件，或 --households 与 --members 两个 .csv 文件' }] }, '请指定 .xlsx 文件，或 --households 与 --members 两个 .csv 文件');
+    for (const p of src.kind === 'xlsx' ? [src.path] : [src.households, src.members]) {
+      if (!fs.existsSync(p)) throw new Rejected({ ok: false, errors: [{ sheet: null, row: null, column: null, value: p, code: 'FILE_NOT_FOUND', message: `文件不存在：${p}` }] }, `文件不存在：${p}`);
+    }
+    await withDb(async (db) => {
+      const bar = out.progress('导入');
+      const res = await importRegistry(systemCtx(db), src, { dryRun: o.dryRun, upsert: o.upsert, onProgress: (n) => bar.update(n) });
+      bar.stop();
+      for (const w of res.warnings) out.info(`提示：${w.sheet ?? ''}${w.column ? `「${w.column}」` : ''} ${w.message}`);
+      if (!res.ok) {
+        throw new Rejected({ ok: false, errors: res.errors, errorCount: res.errorCount }, `导入被拒绝，未写入任何数据：\n${fmtErrors(res.errors, res.errorCount)}`);
+      }
+      out.result(
+        { ok: true, households: res.households, members: res.members, dryRun: res.dryRun, created: res.created, updated: res.updated, unchanged: res.unchanged },
+        `${res.dryRun ? '校验通过（未写入）' : '导入完成'}：${res.households} 户，${res.members} 人（新增 ${res.created} 户，更新 ${res.updated} 户，未变 ${res.unchanged} 户）`,
+      );
+    });
+  });
+
+program
+  .command('export')
+  .description('导出建档立卡工作簿（默认证件号码、电话、银行账号脱敏）')
+  .argument('<file>', '输出 .xlsx 文件')
+  .option('--region <code>', '只导出该区划（12 位代码）及下级')
+  .option('--unmasked', '不脱敏（记入审计日志）')
+  .action(async (file: string, o: { region?: string; unmasked?: boolean }) => {
+    await withDb(async (db) => {
+      const ctx = systemCtx(db);
+      const res = await exportRegistry(ctx, path.resolve(file), { region: o.region, unmasked: o.unmasked });
+      out.result({ ok: true, file: path.resolve(file), ...res }, `已导出 ${res.households} 户 ${res.members} 人到 ${file}${res.masked ? '（已脱敏）' : '（未脱敏，已记入审计）'}`);
+    });
+  });
+
+const regions = program.command('regions').description('行政区划');
+regions
+  .command('import')
+  .description('导入区划 .csv（列：区划代码 12 位、名称，可选 是否贫困村 是/否）；已有区划更新，可重复执行')
+  .argument('<file>')
+  .action(async (file: string) => {
+    const parsed = await readRegionsCsv(path.resolve(file));
+    if (!parsed.ok) throw new Rejected({ ok: false, errors: parsed.errors }, `区划文件被拒绝：\n${parsed.errors.map((e) => `  第${e.row ?? '-'}行「${e.column ?? ''}」${e.message}`).join('\n')}`);
+    await withDb(async (db) => {
+      const res = await importRegions(systemCtx(db), parsed.rows);
+      if (!res.ok) throw new Rejected({ ok: false, errors: res.errors }, `区划文件被拒绝，未写入：\n${res.errors.map((e) => `  第${e.row}行「${e.column}」值「${e.value}」: ${e.message}`).join('\n')}`);
+      out.result({ ok: true, created: res.created, updated: res.updated }, `区划导入完成：新增 ${res.created}，更新 ${res.updated}`);
+    });
+  });
+
+const users = program.command('users').description('用户');
+users
+  .command('add')
+  .description('新建用户；密码从标准输入读取')
+  .argument('<name>', '用户名')
+  .requiredOption('--role <role>', `角色：${ROLES.join(', ')}`)
+  .requiredOption('--region <code>', '辖区区划代码（12 位）')
+  .option('--display-name <name>', '显示名')
+  .option('--password-stdin', '从标准输入读取密码（必须）')
+  .action(async (name: string, o: { role: string; region: string; displayName?: string; passwordStdin?: boolean }) => {
+    if (!(ROLES as readonly string[]).includes(o.role)) throw new Rejected({ ok: false, code: 'ROLE', message: `角色必须是 ${ROLES.join(', ')} 之一` }, `角色必须是 ${ROLES.join(', ')} 之一`);
+    if (!o.passwordStdin) throw new Rejected({ ok: false, code: 'PASSWORD_STDIN', message: '请用 --password-stdin 从标准输入提供密码' }, '请用 --password-stdin 从标准输入提供密码');
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    await withDb(async (db) => {
+      const u = await createUser(systemCtx(db), { username: name, displayName: o.displayName, role: o.role as Role, regionCode: o.region, password });
+      out.result({ ok: true, user: u }, `已创建用户 ${u.username}（${u.role}，${u.regionName ?? u.regionCode}）`);
+    });
+  });
+
+const auditCmd = program.command('audit').description('审计日志');
+auditCmd
+  .command('verify')
+  .description('校验审计日志的哈希链：发现被修改、插入或删除的记录')
+  .action(async () => {
+    await withDb(async (db) => {
+      const res = await verifyAudit(db);
+      if (!res.ok) {
+        throw new Rejected({ ...res }, `审计日志校验失败（${res.rows} 条）：\n${res.problems.map((p) => `  #${p.seq} ${p.code}: ${p.message}`).join('\n')}`);
+      }
+      out.result(res, `审计日志完整：${res.rows} 条记录，哈希链无断裂`);
+    });
+  });
+
+program.parseAsync(['node', 'tuopin', ...lifted.argv]).then(
+  () => {
+    if (process.exitCode === undefined) process.exitCode = EXIT_OK;
+  },
+  (e: unknown) => {
+    process.exitCode = reportError(out, e) ?? EXIT_FAILURE;
+  },
+);

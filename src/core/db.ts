@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+/**
+ * One SQL dialect, two engines: PGlite (PostgreSQL compiled to WASM, embedded, data on disk)
+ * and a PostgreSQL server through `pg`. Everything above this file talks to `Db`/`Queryable`.
+ */
+export type Engine = 'pglite' | 'postgres';
+
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  readonly engine: Engine;
+  /** A parameterised query ($1, $2 …); returns the rows. */
+  query<T = Row>(text: string, params?: unknown[]): Promise<T[]>;
+  /** A statement; returns the number of affected rows. */
+  execute(text: string, params?: unknown[]): Promise<number>;
+  /**
+   * COPY CSV text into a table (chunks of complete CSV lines, no header). The fast path for
+   * bulk loads on both engines. Returns nothing; count with a query afterwards.
+   */
+  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string> | Iterable<string>): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  /** One transaction: commit when fn resolves, roll back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  /** A short description for logs ("PGlite ./data" or "PostgreSQL host/db"), never a password. */
+  readonly describe: string;
+}
+
+// Type parsers shared by both engines: numeric and bigint come back as numbers (amounts have
+// two decimals and stay far below 2^53), dates as 'YYYY-MM-DD' strings.
+const NUMERIC = 1700;
+const INT8 = 20;
+const DATE = 1082;
+const parseNum = (v: string) => Number(v);
+const parseDate = (v: string) => v;
+
+/** A tiny async mutex: PGlite has one connection, so work is serialised in this process. */
+class Mutex {
+  private last: Promise<void> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const prev = this.last;
+    let release!: () => void;
+    this.last = new Promise<void>((r) => (release = r));
+    return prev.then(fn).finally(release);
+  }
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** PGlite: keep fsync on (durable). Default true. Benchmarks may turn it off. */
+  fsync?: boolean;
+  /** pg pool size. */
+  poolSize?: number;
+}
+
+export async function openDb(opts: OpenOptions): Promise<Db> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  return openPglite(opts.dataDir, opts.fsync ?? true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// PGlite
+
+type PgliteLike = {
+  query<T>(q: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: T[]; affectedRows?: number }>;
+};
+
+function pgliteQueryable(c: PgliteLike): Queryable {
+  return {
+    engine: 'pglite',
+    async query<T>(text: string, params?: unknown[]) {
+      return (await c.query<T>(text, params)).rows;
+    },
+    async execute(text, params) {
+      return (await c.query(text, params)).affectedRows ?? 0;
+    },
+    async copyCsv(table, columns, chunks) {
+      // PGlite reads COPY data from a virtual /dev/blob. Feed it in chunks of ~16 MB so memory
+      // stays bounded whatever the size of the load.
+      const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
+      let parts: string[] = [];
+      let size = 0;
+      const flush = async () => {
+        if (size === 0) return;
+        const blob = new Blob(parts);
+        parts = [];
+        size = 0;
+        await c.query(sql, [], { blob });
+      };
+      for await (const chunk of chunks) {
+        parts.push(chunk);
+        size += chunk.length;
+        if (size >= 16 * 1024 * 1024) await flush();
+      }
+      await flush();
+    },
+  };
+}
+
+async function openPglite(dataDir: string, fsync: boolean): Promise<Db> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  // PGlite starts postgres with -F (fsync off). We drop that flag so a committed transaction
+  // is flushed to disk before COMMIT returns (see README: durability).
+  const startParams = PGlite.defaultStartParams.filter((p) => fsync ? p !== '-F' : true);
+  const pgl = await PGlite.create({
+    dataDir,
+    startParams,
+    extensions: { pg_trgm },
+    parsers: {
+      [NUMERIC]: parseNum,
+      [INT8]: parseNum,
+      [DATE]: parseDate,
+    },
+  });
+  void pgliteTypes;
+  const mutex = new Mutex();
+  const base = pgliteQueryable(pgl as unknown as PgliteLike);
+  return {
+    engine: 'pglite',
+    describe: `PGlite ${dataDir}`,
+    query: (t, p) => mutex.run(() => base.query(t, p)),
+    execute: (t, p) => mutex.run(() => base.execute(t, p)),
+    copyCsv: (t, c, ch) => mutex.run(() => base.copyCsv(t, c, ch)),
+    transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      return mutex.run(() => pgl.transaction((tx) => fn(pgliteQueryable(tx as unknown as PgliteLike))));
+    },
+    close: () => mutex.run(() => pgl.close()),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL server
+
+pg.types.setTypeParser(NUMERIC, parseNum);
+pg.types.setTypeParser(INT8, parseNum);
+pg.types.setTypeParser(DATE, parseDate);
+
+function pgQueryable(c: pg.PoolClient | pg.Pool): Queryable {
+  return {
+    engine: 'postgres',
+    async query<T>(text: string, params?: unknown[]) {
+      return (await c.query(text, params as unknown[])).rows as T[];
+    },
+    async execute(text, params) {
+      return (await c.query(text, params as unknown[])).rowCount ?? 0;
+    },
+    async copyCsv(table, columns, chunks) {
+      const client = 'release' in c ? c : await (c as pg.Pool).connect();
+      try {
+        const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+        await pipeline(Readable.from(chunks as AsyncIterable<string>), stream);
+      } finally {
+        if (client !== c) (client as pg.PoolClient).release();
+      }
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection dropped by the server (restart, admin command) must not crash the
+  // process: the pool discards it and the next query opens a new one.
+  pool.on('error', () => undefined);
+  // Fail now, loudly, if the server cannot be reached.
+  const probe = await pool.connect();
+  probe.release();
+  const base = pgQueryable(pool);
+  const u = new URL(url);
+  return {
+    ...base,
+    describe: `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}`,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(pgQueryable(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** CSV field quoting for COPY … (FORMAT csv): NULL is an unquoted empty field. */
+export function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (s === '' || /[",\n\r]/.test(s) || s.trim() !== s) return '"' + s.replace(/"/g, '""') + '"';
+  return s;
+}
+
+export function csvLine(values: unknown[]): string {
+  return values.map(csvField).join(',') + '\n';
+}

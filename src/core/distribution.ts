@@ -1,0 +1,30 @@
+/**
+ * How each table would be laid out on Citus (DESIGN.md "Beyond one machine"). Household-scoped
+ * tables are distributed by county_code, so their primary and unique keys must contain it; the
+ * two key tables that keep 户编号 and 证件号码 unique across the whole registry are distributed by
+ * that key; everything else is a reference table (copied to every node). A test
+ * (test/distribution.test.ts) checks every table of the migrated schema against this list, so a
+ * new table must be declared here, and a key that would break distribution fails the build.
+ */
+export type Distribution = { kind: 'distributed'; column: string } | { kind: 'reference' };
+
+const byCounty: Distribution = { kind: 'distributed', column: 'county_code' };
+const reference: Distribution = { kind: 'reference' };
+
+export const DISTRIBUTION: Record<string, Distribution> = {
+  households: byCounty,
+  members: byCounty,
+  household_incomes: byCounty,
+  change_events: byCounty,
+  household_keys: { kind: 'distributed', column: 'household_number' },
+  person_keys: { kind: 'distributed', column: 'id_number' },
+  regions: reference,
+  region_populations: reference,
+  dictionaries: reference,
+  users: reference,
+  sessions: reference,
+  audit_log: reference,
+  jobs: reference,
+  import_batches: reference,
+  tuopin_migrations: reference,
+};

@@ -1,0 +1,42 @@
+import { ForbiddenError } from '../../core/errors.js';
+import type { Actor, Role } from '../../core/context.js';
+
+/**
+ * What each role may do. Declared once; services call `can`/`assertCan` before anything else.
+ * Scope (which regions) is checked separately, see scope.ts.
+ */
+export const PERMISSIONS = {
+  'registry.read': ['city', 'county', 'township', 'village', 'helper', 'inspector'],
+  'registry.write': ['city', 'county', 'township', 'village'],
+  'registry.remove': ['city', 'county'],
+  'registry.import': ['city', 'county', 'township', 'village'],
+  'registry.export': ['city', 'county', 'township', 'village', 'inspector'],
+  /** Unmasked ID numbers, phones and bank accounts; every such read is audited. */
+  'pii.unmask': ['city', 'county', 'township', 'village', 'inspector'],
+  'regions.read': ['city', 'county', 'township', 'village', 'helper', 'department', 'inspector'],
+  'regions.write': ['city'],
+  'users.manage': ['city', 'county'],
+  'audit.read': ['city', 'inspector'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(actor: Actor, perm: Permission): boolean {
+  if (actor.role === 'system') return true;
+  return (PERMISSIONS[perm] as readonly string[]).includes(actor.role);
+}
+
+export function assertCan(actor: Actor, perm: Permission): void {
+  if (!can(actor, perm)) throw new ForbiddenError('当前角色无权执行此操作', { permission: perm, role: actor.role });
+}
+
+/** Roles whose scope may hold other users (for `users add`): a user can only create within it. */
+export const ROLE_MIN_LEVEL: Record<Role, 'city' | 'county' | 'township' | 'village'> = {
+  city: 'city',
+  county: 'county',
+  township: 'township',
+  village: 'village',
+  helper: 'village',
+  department: 'city',
+  inspector: 'city',
+};

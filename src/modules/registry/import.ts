@@ -1,0 +1,470 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { audit } from '../../core/audit.js';
+import type { Ctx } from '../../core/context.js';
+import { csvLine, type Queryable } from '../../core/db.js';
+import { newId } from '../../core/ids.js';
+import { assertCan } from '../access/policy.js';
+import { actorCovers } from '../access/scope.js';
+import { HOUSEHOLD_FIELDS, MEMBER_FIELDS } from './fields.js';
+import { HOUSEHOLD_COLUMNS, INCOME_COLUMNS, MEMBER_COLUMNS } from './service.js';
+import { validateHousehold, validateIncome, validateMember, type HouseholdValues, type IncomeValues, type MemberValues } from './validate.js';
+import { HOUSEHOLD_SHEET, MEMBER_SHEET } from './workbook/columns.js';
+import { readRegistryRows } from './workbook/reader.js';
+import type { FileIssue, RawRow, RegistrySource } from './workbook/types.js';
+
+/**
+ * Registry import, all or nothing: the file is streamed, each row validated in JS and COPYed
+ * into temporary staging tables, the cross-row rules are checked set-based in SQL, and only when
+ * nothing is wrong are the rows moved into the registry, in the same transaction. Memory stays
+ * bounded: no more than one COPY chunk of rows is held at a time.
+ */
+
+export interface ImportError {
+  sheet: string | null;
+  row: number | null;
+  column: string | null;
+  value: string | null;
+  code: string;
+  message: string;
+}
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  upsert?: boolean;
+  fileName?: string;
+  /** The most errors listed; the rest are counted. */
+  maxErrors?: number;
+  onProgress?: (rowsRead: number) => void;
+}
+
+export type ImportResult =
+  | { ok: true; dryRun: boolean; batchId: string | null; households: number; members: number; created: number; updated: number; unchanged: number; warnings: ImportError[] }
+  | { ok: false; batchId: string | null; errors: ImportError[]; errorCount: number; warnings: ImportError[] };
+
+const H_KEYS = Object.keys(HOUSEHOLD_COLUMNS) as (keyof HouseholdValues)[];
+const I_KEYS = Object.keys(INCOME_COLUMNS) as (keyof IncomeValues)[];
+const M_KEYS = Object.keys(MEMBER_COLUMNS) as (keyof MemberValues)[];
+
+const STAGE_H_COLS = ['row', 'id', 'event_id', 'county_code', 'ok', ...H_KEYS.map((k) => HOUSEHOLD_COLUMNS[k]), ...I_KEYS.map((k) => 'inc_' + INCOME_COLUMNS[k])];
+const STAGE_M_COLS = ['row', 'id', 'household_id', 'county_code', 'household_number', 'relation_raw', 'ok', ...M_KEYS.map((k) => MEMBER_COLUMNS[k])];
+
+class Rollback extends Error {}
+
+function pgArray(a: string[]): string {
+  return '{' + a.map((s) => '"' + s.replace(/["\\]/g, (c) => '\\' + c) + '"').join(',') + '}';
+}
+
+async function fileHash(src: RegistrySource): Promise<string> {
+  const h = crypto.createHash('sha256');
+  const paths = src.kind === 'xlsx' ? [src.path] : [src.households, src.members];
+  for (const p of paths) {
+    for await (const chunk of fs.createReadStream(p)) h.update(chunk as Buffer);
+  }
+  return h.digest('hex');
+}
+
+/** Rows made in the process (demo data, tests) instead of read from a file. */
+export interface RowsSource {
+  kind: 'rows';
+  label: string;
+  rows: AsyncIterable<RawRow | FileIssue> | Iterable<RawRow | FileIssue>;
+}
+
+export async function importRegistry(ctx: Ctx, src: RegistrySource | RowsSource, opts: ImportOptions = {}): Promise<ImportResult> {
+  assertCan(ctx.actor, 'registry.import');
+  const maxErrors = opts.maxErrors ?? 10_000;
+  const hash = src.kind === 'rows' ? 'generated' : await fileHash(src).catch(() => 'unreadable');
+  const fileName = opts.fileName ?? (src.kind === 'rows' ? src.label : src.kind === 'xlsx' ? src.path : `${src.households} + ${src.members}`);
+  const villages = new Set((await ctx.db.query<{ code: string }>(`SELECT code FROM regions WHERE level = 'village'`)).map((r) => r.code));
+
+  const errors: ImportError[] = [];
+  const warnings: ImportError[] = [];
+  let errorCount = 0;
+  const addError = (e: ImportError) => {
+    errorCount++;
+    if (errors.length < maxErrors) errors.push(e);
+  };
+
+  let outcome: ImportResult | null = null;
+  try {
+    await ctx.db.transaction(async (tx) => {
+      await tx.execute(`CREATE TEMP TABLE stage_h (row int, id uuid, event_id uuid, county_code text, ok boolean,
+          ${H_KEYS.map((k) => `${HOUSEHOLD_COLUMNS[k]} ${sqlType(k)}`).join(', ')},
+          ${I_KEYS.map((k) => `inc_${INCOME_COLUMNS[k]} ${k === 'year' ? 'int' : 'numeric(14,2)'}`).join(', ')}) ON COMMIT DROP`);
+      await tx.execute(`CREATE TEMP TABLE stage_m (row int, id uuid, household_id uuid, county_code text, household_number text, relation_raw text, ok boolean,
+          ${M_KEYS.map((k) => `${MEMBER_COLUMNS[k]} ${memberSqlType(k)}`).join(', ')}) ON COMMIT DROP`);
+
+      let hBuf: string[] = [];
+      let mBuf: string[] = [];
+      let hSize = 0;
+      let mSize = 0;
+      const CHUNK = 4 * 1024 * 1024;
+      const flushH = async () => { if (hBuf.length) { await tx.copyCsv('stage_h', STAGE_H_COLS, hBuf); hBuf = []; hSize = 0; } };
+      const flushM = async () => { if (mBuf.length) { await tx.copyCsv('stage_m', STAGE_M_COLS, mBuf); mBuf = []; mSize = 0; } };
+      let read = 0;
+      // 户编号 → the new household's id and county, so members staged after their household
+      // carry its id and need no UPDATE later (members listed first are resolved in SQL).
+      const staged = new Map<string, { id: string; county: string | null }>();
+      let sawH = false;
+      let sawM = false;
+
+      for await (const item of src.kind === 'rows' ? src.rows : readRegistryRows(src)) {
+        if ('severity' in item) {
+          const issue = item as FileIssue;
+          const e: ImportError = { sheet: issue.sheet, row: issue.row, column: issue.column, value: issue.value, code: issue.code, message: issue.message };
+          if (issue.severity === 'warning') warnings.push(e);
+          else addError(e);
+          continue;
+        }
+        const row = item as RawRow;
+        read++;
+        if (opts.onProgress && read % 10_000 === 0) opts.onProgress(read);
+        if (row.sheet === HOUSEHOLD_SHEET) {
+          sawH = true;
+          const line = stageHousehold(ctx, row, villages, addError, staged);
+          hBuf.push(line);
+          hSize += line.length;
+          if (hSize > CHUNK) await flushH();
+        } else if (row.sheet === MEMBER_SHEET) {
+          sawM = true;
+          const line = stageMember(row, addError, staged);
+          mBuf.push(line);
+          mSize += line.length;
+          if (mSize > CHUNK) await flushM();
+        }
+      }
+      await flushH();
+      await flushM();
+      opts.onProgress?.(read);
+      if (!sawH && !errors.some((e) => e.sheet === HOUSEHOLD_SHEET)) addError({ sheet: HOUSEHOLD_SHEET, row: null, column: null, value: null, code: 'EMPTY_SHEET', message: '「户信息」表没有数据行' });
+      if (!sawM && !errors.some((e) => e.sheet === MEMBER_SHEET)) addError({ sheet: MEMBER_SHEET, row: null, column: null, value: null, code: 'EMPTY_SHEET', message: '「家庭成员」表没有数据行' });
+
+      await tx.execute('CREATE INDEX ON stage_h (household_number)');
+      await tx.execute('CREATE INDEX ON stage_m (household_number)');
+      await tx.execute('ANALYZE stage_h');
+      await tx.execute('ANALYZE stage_m');
+      for (const e of await setChecks(tx, ctx, !!opts.upsert, maxErrors)) addError(e);
+
+      const [{ h, m }] = (await tx.query<{ h: number; m: number }>(
+        'SELECT (SELECT count(*)::int FROM stage_h) AS h, (SELECT count(*)::int FROM stage_m) AS m',
+      )) as [{ h: number; m: number }];
+
+      if (errorCount > 0) {
+        errors.sort(byPosition);
+        outcome = { ok: false, batchId: null, errors, errorCount, warnings };
+        throw new Rollback();
+      }
+      if (opts.dryRun) {
+        const [{ existing }] = (await tx.query<{ existing: number }>(
+          'SELECT count(*)::int AS existing FROM stage_h s JOIN household_keys k ON k.household_number = s.household_number',
+        )) as [{ existing: number }];
+        outcome = { ok: true, dryRun: true, batchId: null, households: h, members: m, created: h - existing, updated: existing, unchanged: 0, warnings };
+        throw new Rollback();
+      }
+      const batchId = newId();
+      const applied = await apply(tx, ctx, batchId);
+      await tx.execute(
+        `INSERT INTO import_batches (id, file_name, file_hash, user_id, username, mode, status, households, members, warnings, finished_at)
+         VALUES ($1,$2,$3,$4,$5,$6,'imported',$7,$8,$9, now())`,
+        [batchId, fileName, hash, ctx.actor.id, ctx.actor.username, opts.upsert ? 'upsert' : 'insert', h, m, JSON.stringify(warnings)],
+      );
+      await audit(tx, ctx.actor, ctx.requestId, {
+        action: 'registry.import', targetType: 'import_batch', targetId: batchId,
+        details: { fileName, fileHash: hash, households: h, members: m, ...applied, upsert: !!opts.upsert },
+      });
+      outcome = { ok: true, dryRun: false, batchId, households: h, members: m, ...applied, warnings };
+    });
+  } catch (e) {
+    if (!(e instanceof Rollback)) throw e;
+  }
+  const result = outcome as ImportResult | null;
+  if (!result) throw new Error('import finished without an outcome');
+  if (!result.ok) {
+    // Keep a record of the rejected file and why (nothing else was written).
+    const batchId = newId();
+    await ctx.db.transaction(async (tx) => {
+      await tx.execute(
+        `INSERT INTO import_batches (id, file_name, file_hash, user_id, username, mode, status, errors, warnings, finished_at)
+         VALUES ($1,$2,$3,$4,$5,$6,'rejected',$7,$8, now())`,
+        [batchId, fileName, hash, ctx.actor.id, ctx.actor.username, opts.dryRun ? 'dry-run' : opts.upsert ? 'upsert' : 'insert',
+          JSON.stringify(result.errors.slice(0, 1000)), JSON.stringify(result.warnings)],
+      );
+      await audit(tx, ctx.actor, ctx.requestId, { action: 'registry.import_rejected', targetType: 'import_batch', targetId: batchId, details: { fileName, fileHash: hash, errors: result.errorCount } });
+    });
+    return { ...result, batchId };
+  }
+  return result;
+}
+
+function byPosition(a: ImportError, b: ImportError): number {
+  const s = (x: ImportError) => (x.sheet === HOUSEHOLD_SHEET ? 0 : x.sheet === MEMBER_SHEET ? 1 : -1);
+  return s(a) - s(b) || (a.row ?? 0) - (b.row ?? 0);
+}
+
+function sqlType(k: keyof HouseholdValues): string {
+  switch (k) {
+    case 'identificationYear': case 'exitYear': return 'int';
+    case 'otherCauses': return 'text[]';
+    case 'dangerousHouse': case 'safeWater': case 'militaryFamily': case 'relocated': return 'boolean';
+    case 'cultivatedLand': case 'irrigatedLand': case 'forestLand': case 'pastureLand': return 'numeric(10,2)';
+    case 'monitoringIdentifiedAt': case 'monitoringEliminatedAt': return 'date';
+    default: return 'text';
+  }
+}
+
+function memberSqlType(k: keyof MemberValues): string {
+  switch (k) {
+    case 'birthDate': return 'date';
+    case 'workMonths': return 'int';
+    case 'medicalInsurance': case 'seriousIllnessInsurance': case 'pensionInsurance': case 'dibao': case 'tekun': case 'activeMilitary': return 'boolean';
+    default: return 'text';
+  }
+}
+
+type Staged = Map<string, { id: string; county: string | null }>;
+
+function stageHousehold(ctx: Ctx, row: RawRow, villages: Set<string>, addError: (e: ImportError) => void, staged: Staged): string {
+  const flagged = row.flagged ?? [];
+  const at = (column: string | null, value: string | null, code: string, message: string) => {
+    // A cell the file layer already reported (formula, too long …) gets no second message.
+    if (column && flagged.includes(column)) return;
+    addError({ sheet: HOUSEHOLD_SHEET, row: row.row, column, value, code, message });
+  };
+  const h = validateHousehold(row.values, 'column', row.numeric);
+  for (const e of h.errors) at(e.column, e.value, e.code, e.message);
+  const inc = validateIncome(row.values, 'column');
+  for (const e of inc.errors) at(e.column, e.value, e.code, e.message);
+  let ok = !!h.value && inc.errors.length === 0;
+  if (h.value) {
+    const v = h.value.villageCode;
+    if (!villages.has(v)) {
+      at('行政区划代码', v, 'REGION_NOT_FOUND', `行政区划代码 ${v} 不存在（请先导入村级区划）`);
+      ok = false;
+    } else if (!actorCovers(ctx.actor, v)) {
+      at('行政区划代码', v, 'OUT_OF_SCOPE', '该村不在您的辖区内');
+      ok = false;
+    }
+  }
+  const hv = h.value;
+  const number = hv?.householdNumber ?? (row.values['户编号'] ?? '').trim();
+  const iv = inc.value;
+  const id = newId();
+  const county = hv ? hv.villageCode.slice(0, 6) : null;
+  if (number && !staged.has(number)) staged.set(number, { id, county });
+  const values: unknown[] = [row.row, id, newId(), county, ok];
+  for (const k of H_KEYS) {
+    if (k === 'householdNumber') values.push(number || null);
+    else if (!hv) values.push(null);
+    else if (k === 'otherCauses') values.push(pgArray(hv.otherCauses));
+    else values.push(hv[k]);
+  }
+  for (const k of I_KEYS) values.push(iv ? iv[k] : null);
+  return csvLine(values);
+}
+
+function stageMember(row: RawRow, addError: (e: ImportError) => void, staged: Staged): string {
+  const m = validateMember(row.values, 'column', row.numeric);
+  const flagged = row.flagged ?? [];
+  for (const e of m.errors) {
+    if (flagged.includes(e.column)) continue;
+    addError({ sheet: MEMBER_SHEET, row: row.row, column: e.column, value: e.value, code: e.code, message: e.message });
+  }
+  const number = (row.values['户编号'] ?? '').trim();
+  if (!number) addError({ sheet: MEMBER_SHEET, row: row.row, column: '户编号', value: '', code: 'REQUIRED', message: '「户编号」不能为空' });
+  const mv = m.value;
+  const h = number ? staged.get(number) : undefined;
+  const values: unknown[] = [row.row, newId(), h?.id ?? null, h?.county ?? null, number || null, (row.values['与户主关系'] ?? '').trim(), !!mv && !!number];
+  for (const k of M_KEYS) values.push(mv ? mv[k] : null);
+  return csvLine(values);
+}
+
+/** The rules that span rows, as set-based SQL over the staging tables. */
+async function setChecks(tx: Queryable, ctx: Ctx, upsert: boolean, limit: number): Promise<ImportError[]> {
+  const out: ImportError[] = [];
+  const H = HOUSEHOLD_SHEET;
+  const M = MEMBER_SHEET;
+  const push = (sheet: string, row: number, column: string, value: string | null, code: string, message: string) =>
+    out.push({ sheet, row, column, value, code, message });
+
+  for (const r of await tx.query<{ row: number; household_number: string; first: number }>(
+    `SELECT row, household_number, min(row) OVER (PARTITION BY household_number) AS first FROM stage_h
+      WHERE household_number IS NOT NULL ORDER BY row LIMIT $1`, [limit * 4],
+  )) {
+    if (r.row !== r.first) push(H, r.row, '户编号', r.household_number, 'DUPLICATE_IN_FILE', `户编号与第 ${r.first} 行重复`);
+  }
+  for (const r of await tx.query<{ row: number; id_number: string; first: number }>(
+    `SELECT row, id_number, first FROM (SELECT row, id_number, min(row) OVER (PARTITION BY id_number) AS first FROM stage_m WHERE id_number IS NOT NULL) x
+      WHERE row <> first ORDER BY row LIMIT $1`, [limit],
+  )) push(M, r.row, '证件号码', r.id_number, 'DUPLICATE_IN_FILE', `证件号码与第 ${r.first} 行重复，一人只能登记一次`);
+
+  for (const r of await tx.query<{ row: number; household_number: string }>(
+    `SELECT m.row, m.household_number FROM stage_m m WHERE m.household_number IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM stage_h h WHERE h.household_number = m.household_number) ORDER BY m.row LIMIT $1`, [limit],
+  )) push(M, r.row, '户编号', r.household_number, 'HOUSEHOLD_NOT_IN_FILE', `「户信息」表中没有户编号 ${r.household_number}`);
+
+  for (const r of await tx.query<{ row: number; household_number: string; heads: number; n: number; head_rows: number[] }>(
+    `SELECT h.row, h.household_number, count(m.row)::int AS n,
+            count(m.row) FILTER (WHERE m.relation_raw = '户主')::int AS heads,
+            array_agg(m.row ORDER BY m.row) FILTER (WHERE m.relation_raw = '户主') AS head_rows
+       FROM stage_h h LEFT JOIN stage_m m ON m.household_number = h.household_number
+      WHERE h.household_number IS NOT NULL
+      GROUP BY h.row, h.household_number
+     HAVING count(m.row) FILTER (WHERE m.relation_raw = '户主') <> 1 ORDER BY h.row LIMIT $1`, [limit],
+  )) {
+    if (r.n === 0) push(H, r.row, '户编号', r.household_number, 'NO_MEMBERS', '「家庭成员」表中没有该户的成员');
+    else if (r.heads === 0) push(H, r.row, '户编号', r.household_number, 'NO_HEAD', '该户没有户主（与户主关系为「户主」的成员）');
+    else push(H, r.row, '户编号', r.household_number, 'MULTIPLE_HEADS', `该户有 ${r.heads} 名户主（家庭成员表第 ${(r.head_rows ?? []).join('、')} 行），只能有一名`);
+  }
+
+  // Against the registry.
+  for (const r of await tx.query<{ row: number; household_number: string; county_code: string; village_code: string; poverty_status: string; stage_county: string | null }>(
+    `SELECT s.row, s.household_number, k.county_code, h.village_code, h.poverty_status, s.county_code AS stage_county
+       FROM stage_h s JOIN household_keys k ON k.household_number = s.household_number
+       JOIN households h ON h.county_code = k.county_code AND h.id = k.household_id ORDER BY s.row LIMIT $1`, [limit],
+  )) {
+    if (!upsert) push(H, r.row, '户编号', r.household_number, 'DUPLICATE_HOUSEHOLD', '户编号已存在于系统中；如需更新已有户，请使用「更新已有户」（--upsert）');
+    else if (!actorCovers(ctx.actor, r.village_code)) push(H, r.row, '户编号', r.household_number, 'OUT_OF_SCOPE', '该户不在您的辖区内，不能更新');
+    else if (r.poverty_status === '已剔除') push(H, r.row, '户编号', r.household_number, 'HOUSEHOLD_REMOVED', '该户已剔除，不能通过导入更新');
+    else if (r.stage_county && r.stage_county !== r.county_code) push(H, r.row, '行政区划代码', r.household_number, 'CROSS_COUNTY', '不能通过导入把已有户迁到其他县区');
+  }
+  for (const r of await tx.query<{ row: number; id_number: string; household_number: string }>(
+    `SELECT m.row, m.id_number, h.household_number
+       FROM stage_m m JOIN person_keys k ON k.id_number = m.id_number
+       JOIN households h ON h.county_code = k.county_code AND h.id = k.household_id
+      WHERE h.household_number IS DISTINCT FROM m.household_number ORDER BY m.row LIMIT $1`, [limit],
+  )) push(M, r.row, '证件号码', r.id_number, 'DUPLICATE_PERSON', `该证件号码已在户 ${r.household_number} 中登记，一人只能属于一个在册户`);
+  return out;
+}
+
+/** Moves the staged rows into the registry: inserts, updates with change events, incomes. */
+async function apply(tx: Queryable, ctx: Ctx, batchId: string): Promise<{ created: number; updated: number; unchanged: number }> {
+  const source = `import:${batchId}`;
+  await tx.execute('ALTER TABLE stage_h ADD COLUMN existing_id uuid, ADD COLUMN changed boolean NOT NULL DEFAULT false');
+  await tx.execute('UPDATE stage_h s SET existing_id = k.household_id FROM household_keys k WHERE k.household_number = s.household_number');
+  const hCols = H_KEYS.map((k) => HOUSEHOLD_COLUMNS[k]);
+  const mCols = M_KEYS.map((k) => MEMBER_COLUMNS[k]);
+  // An upsert changes only what the workbook carries: fields entered elsewhere (land areas,
+  // monitoring dates, 现役军人 …) are not wiped by a file that has no column for them.
+  const hUpd = HOUSEHOLD_FIELDS.filter((f) => f.column !== null).map((f) => HOUSEHOLD_COLUMNS[f.key as keyof HouseholdValues]);
+  const mUpd = MEMBER_FIELDS.filter((f) => f.column !== null && f.key !== 'idNumber').map((f) => MEMBER_COLUMNS[f.key as keyof MemberValues]).concat(['sex', 'birth_date']);
+  // Events use the API's camelCase keys, so the timeline reads the same whatever made the change.
+  const camel = (c: string) => c.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase());
+  const jsonOf = (alias: string, cols: string[]) => `jsonb_build_object(${cols.map((c) => `'${camel(c)}', ${alias}.${c}`).join(', ')})`;
+  // Only the fields that differ go into an update event's before/after.
+  const changedOnly = (b: string, a: string, side: 'b' | 'a') =>
+    `(SELECT jsonb_object_agg(x.key, ${side === 'b' ? 'x' : 'y'}.value) FROM jsonb_each(${b}) x JOIN jsonb_each(${a}) y ON y.key = x.key WHERE x.value IS DISTINCT FROM y.value)`;
+  const params = [ctx.actor.id, ctx.actor.username, source, ctx.requestId];
+
+  // New households.
+  await tx.execute(`INSERT INTO household_keys (household_number, county_code, household_id)
+                    SELECT household_number, county_code, id FROM stage_h WHERE existing_id IS NULL`);
+  const created = await tx.execute(
+    `INSERT INTO households (county_code, id, ${hCols.join(', ')}, created_by, updated_by)
+     SELECT county_code, id, ${hCols.join(', ')}, $1::uuid, $1::uuid FROM stage_h WHERE existing_id IS NULL`, [ctx.actor.id],
+  );
+  // Existing households (upsert): mark those whose fields differ, record before/after, update.
+  await tx.execute(
+    `UPDATE stage_h s SET changed = true FROM households h
+      WHERE h.county_code = s.county_code AND h.id = s.existing_id
+        AND (${hUpd.map((c) => `h.${c} IS DISTINCT FROM s.${c}`).join(' OR ')})`,
+  );
+  await tx.execute(
+    `INSERT INTO change_events (county_code, id, household_id, entity, action, before, after, user_id, username, source, request_id)
+     SELECT z.county_code, tuopin_uuidv7(), z.id, 'household', 'update', ${changedOnly('z.b', 'z.a', 'b')}, ${changedOnly('z.b', 'z.a', 'a')}, $1, $2, $3, $4
+       FROM (SELECT h.county_code, h.id, ${jsonOf('h', hUpd)} AS b, ${jsonOf('s', hUpd)} AS a
+               FROM stage_h s JOIN households h ON h.county_code = s.county_code AND h.id = s.existing_id WHERE s.changed) z`, params,
+  );
+  await tx.execute(
+    `UPDATE households h SET ${hUpd.map((c) => `${c} = s.${c}`).join(', ')}, version = h.version + 1, updated_at = now(), updated_by = $1
+       FROM stage_h s WHERE h.county_code = s.county_code AND h.id = s.existing_id AND s.changed`, [ctx.actor.id],
+  );
+  // Resolve each member to its household and, for existing households, to its existing member.
+  await tx.execute('ALTER TABLE stage_m ADD COLUMN existing_id uuid, ADD COLUMN changed boolean NOT NULL DEFAULT false');
+  await tx.execute(`UPDATE stage_m m SET household_id = COALESCE(h.existing_id, h.id), county_code = h.county_code
+                      FROM stage_h h WHERE h.household_number = m.household_number AND (m.household_id IS NULL OR h.existing_id IS NOT NULL)`);
+  await tx.execute(`UPDATE stage_m m SET existing_id = x.id FROM members x
+                     WHERE x.county_code = m.county_code AND x.household_id = m.household_id AND x.id_number = m.id_number AND x.left_at IS NULL`);
+  // Members of existing households who are not in the file any more leave the household.
+  await tx.execute(
+    `INSERT INTO change_events (county_code, id, household_id, member_id, entity, action, before, after, user_id, username, source, reason, request_id)
+     SELECT x.county_code, tuopin_uuidv7(), x.household_id, x.id, 'member', 'leave', jsonb_build_object('name', x.name), NULL, $1, $2, $3, '导入文件中未列出该成员', $4
+       FROM members x JOIN stage_h h ON h.county_code = x.county_code AND h.existing_id = x.household_id
+      WHERE x.left_at IS NULL AND NOT EXISTS (SELECT 1 FROM stage_m m WHERE m.existing_id = x.id)`, params,
+  );
+  await tx.execute(
+    `DELETE FROM person_keys k USING members x, stage_h h
+      WHERE k.member_id = x.id AND h.county_code = x.county_code AND h.existing_id = x.household_id
+        AND x.left_at IS NULL AND NOT EXISTS (SELECT 1 FROM stage_m m WHERE m.existing_id = x.id)`,
+  );
+  await tx.execute(
+    `UPDATE members x SET left_at = now(), left_reason = '导入文件中未列出该成员', version = x.version + 1, updated_at = now()
+       FROM stage_h h WHERE h.county_code = x.county_code AND h.existing_id = x.household_id
+        AND x.left_at IS NULL AND NOT EXISTS (SELECT 1 FROM stage_m m WHERE m.existing_id = x.id)`,
+  );
+  // Changed members.
+  const mDataCols = mUpd;
+  await tx.execute(
+    `UPDATE stage_m m SET changed = true FROM members x WHERE x.county_code = m.county_code AND x.id = m.existing_id
+        AND (${mDataCols.map((c) => `x.${c} IS DISTINCT FROM m.${c}`).join(' OR ')})`,
+  );
+  await tx.execute(
+    `INSERT INTO change_events (county_code, id, household_id, member_id, entity, action, before, after, user_id, username, source, request_id)
+     SELECT z.county_code, tuopin_uuidv7(), z.household_id, z.id, 'member', 'update', ${changedOnly('z.b', 'z.a', 'b')}, ${changedOnly('z.b', 'z.a', 'a')}, $1, $2, $3, $4
+       FROM (SELECT x.county_code, x.household_id, x.id, ${jsonOf('x', mDataCols)} AS b, ${jsonOf('m', mDataCols)} AS a
+               FROM stage_m m JOIN members x ON x.county_code = m.county_code AND x.id = m.existing_id WHERE m.changed) z`, params,
+  );
+  await tx.execute(
+    `UPDATE members x SET ${mDataCols.map((c) => `${c} = m.${c}`).join(', ')}, version = x.version + 1, updated_at = now()
+       FROM stage_m m WHERE x.county_code = m.county_code AND x.id = m.existing_id AND m.changed`,
+  );
+  // New members (of new and of existing households).
+  await tx.execute(
+    `INSERT INTO members (county_code, id, household_id, ${mCols.join(', ')})
+     SELECT county_code, id, household_id, ${mCols.join(', ')} FROM stage_m WHERE existing_id IS NULL`,
+  );
+  await tx.execute(
+    `INSERT INTO change_events (county_code, id, household_id, member_id, entity, action, before, after, user_id, username, source, request_id)
+     SELECT m.county_code, tuopin_uuidv7(), m.household_id, m.id, 'member', 'create', NULL,
+            jsonb_build_object('name', m.name, 'relation', m.relation, 'idNumber', substr(m.id_number, 1, 6) || '********' || substr(m.id_number, 15, 4)), $1, $2, $3, $4
+       FROM stage_m m JOIN stage_h h ON h.household_number = m.household_number WHERE m.existing_id IS NULL AND h.existing_id IS NOT NULL`, params,
+  );
+  await tx.execute(
+    `INSERT INTO person_keys (id_number, county_code, household_id, member_id)
+     SELECT id_number, county_code, household_id, id FROM stage_m WHERE existing_id IS NULL
+     ON CONFLICT (id_number) DO UPDATE SET county_code = EXCLUDED.county_code, household_id = EXCLUDED.household_id, member_id = EXCLUDED.member_id`,
+  );
+  // Households that only changed in their members still move to a new version.
+  await tx.execute(
+    `UPDATE households h SET version = h.version + 1, updated_at = now(), updated_by = $1
+       FROM stage_h s WHERE h.county_code = s.county_code AND h.id = s.existing_id AND NOT s.changed
+        AND (EXISTS (SELECT 1 FROM stage_m m WHERE m.household_number = s.household_number AND (m.changed OR m.existing_id IS NULL))
+             OR EXISTS (SELECT 1 FROM members x WHERE x.county_code = h.county_code AND x.household_id = h.id AND x.left_at >= now()))`,
+    [ctx.actor.id],
+  );
+  // One creation event per new household, with its members listed (ID numbers masked).
+  await tx.execute(
+    `INSERT INTO change_events (county_code, id, household_id, entity, action, before, after, user_id, username, source, request_id)
+     SELECT s.county_code, s.event_id, s.id, 'household', 'create', NULL,
+            ${jsonOf('s', hCols)} || jsonb_build_object('members', (SELECT count(*) FROM stage_m m WHERE m.household_number = s.household_number)),
+            $1, $2, $3, $4
+       FROM stage_h s WHERE s.existing_id IS NULL`, params,
+  );
+  // Income of the year given, per household, with the household size from the file.
+  const iCols = I_KEYS.map((k) => INCOME_COLUMNS[k]);
+  await tx.execute(
+    `INSERT INTO household_incomes (county_code, household_id, ${iCols.join(', ')}, household_size, per_capita_net, updated_at)
+     SELECT s.county_code, COALESCE(s.existing_id, s.id), ${iCols.map((c) => `s.inc_${c}`).join(', ')}, n.size,
+            round((s.inc_wage + s.inc_business + s.inc_property + s.inc_transfer - s.inc_business_cost) / n.size, 2), now()
+       FROM stage_h s JOIN (SELECT household_number, count(*)::int AS size FROM stage_m GROUP BY household_number) n ON n.household_number = s.household_number
+      WHERE s.inc_year IS NOT NULL
+     ON CONFLICT (county_code, household_id, year) DO UPDATE SET
+       ${iCols.filter((c) => c !== 'year').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
+       household_size = EXCLUDED.household_size, per_capita_net = EXCLUDED.per_capita_net, updated_at = now()`,
+  );
+  const [{ updated, unchanged }] = (await tx.query<{ updated: number; unchanged: number }>(
+    `SELECT count(*) FILTER (WHERE existing_id IS NOT NULL AND (changed OR EXISTS (SELECT 1 FROM stage_m m WHERE m.household_number = stage_h.household_number AND (m.changed OR m.existing_id IS NULL))))::int AS updated,
+            count(*) FILTER (WHERE existing_id IS NOT NULL)::int AS unchanged FROM stage_h`,
+  )) as [{ updated: number; unchanged: number }];
+  return { created, updated, unchanged: unchanged - updated };
+}

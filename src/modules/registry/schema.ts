@@ -1,0 +1,198 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * 建档立卡: households, members, income by year, change events, and two key tables that keep
+ * natural keys unique across the whole registry even when the tables are distributed by
+ * county (Citus: a unique key must contain the distribution column, so global uniqueness of
+ * 户编号 and 证件号码 lives in tables distributed by that key). See core/distribution.ts.
+ */
+
+const amount = (name: string) => numeric(name, { precision: 14, scale: 2, mode: 'number' });
+
+export const households = pgTable(
+  'households',
+  {
+    countyCode: varchar('county_code', { length: 6 }).notNull(),
+    id: uuid('id').notNull(),
+    householdNumber: text('household_number').notNull(),
+    villageCode: varchar('village_code', { length: 12 }).notNull(),
+    naturalVillage: text('natural_village'),
+    category: text('category').notNull(),
+    identificationStandard: text('identification_standard'),
+    identificationYear: integer('identification_year').notNull(),
+    povertyStatus: text('poverty_status').notNull(),
+    exitYear: integer('exit_year'),
+    mainCause: text('main_cause').notNull(),
+    otherCauses: text('other_causes').array().notNull().default(sql`'{}'::text[]`),
+    dangerousHouse: boolean('dangerous_house'),
+    safeWater: boolean('safe_water'),
+    militaryFamily: boolean('military_family'),
+    relocated: boolean('relocated'),
+    relocationSite: text('relocation_site'),
+    cultivatedLand: numeric('cultivated_land', { precision: 10, scale: 2, mode: 'number' }),
+    irrigatedLand: numeric('irrigated_land', { precision: 10, scale: 2, mode: 'number' }),
+    forestLand: numeric('forest_land', { precision: 10, scale: 2, mode: 'number' }),
+    pastureLand: numeric('pasture_land', { precision: 10, scale: 2, mode: 'number' }),
+    phone: text('phone'),
+    bankName: text('bank_name'),
+    bankAccount: text('bank_account'),
+    monitoringCategory: text('monitoring_category'),
+    monitoringIdentifiedAt: date('monitoring_identified_at'),
+    monitoringEliminatedAt: date('monitoring_eliminated_at'),
+    removedReason: text('removed_reason'),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: uuid('created_by'),
+    updatedBy: uuid('updated_by'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyCode, t.id] }),
+    unique('households_number_uq').on(t.countyCode, t.householdNumber),
+    index('households_id_idx').on(t.id),
+    index('households_village_idx').on(t.villageCode),
+    index('households_status_idx').on(t.countyCode, t.povertyStatus),
+  ],
+);
+
+export const members = pgTable(
+  'members',
+  {
+    countyCode: varchar('county_code', { length: 6 }).notNull(),
+    id: uuid('id').notNull(),
+    householdId: uuid('household_id').notNull(),
+    name: text('name').notNull(),
+    idNumber: varchar('id_number', { length: 18 }).notNull(),
+    sex: text('sex').notNull(),
+    birthDate: date('birth_date').notNull(),
+    relation: text('relation').notNull(),
+    ethnicity: text('ethnicity'),
+    education: text('education'),
+    schoolStatus: text('school_status'),
+    health: text('health'),
+    disabilityGrade: text('disability_grade'),
+    labourSkill: text('labour_skill'),
+    workStatus: text('work_status'),
+    workMonths: integer('work_months'),
+    medicalInsurance: boolean('medical_insurance'),
+    seriousIllnessInsurance: boolean('serious_illness_insurance'),
+    pensionInsurance: boolean('pension_insurance'),
+    dibao: boolean('dibao'),
+    tekun: boolean('tekun'),
+    activeMilitary: boolean('active_military'),
+    /** Set when the person leaves the household (death, marriage out, removal). */
+    leftAt: timestamp('left_at', { withTimezone: true }),
+    leftReason: text('left_reason'),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyCode, t.id] }),
+    index('members_id_idx').on(t.id),
+    index('members_household_idx').on(t.countyCode, t.householdId),
+    index('members_id_number_idx').on(t.idNumber),
+    index('members_name_idx').on(t.name),
+  ],
+);
+
+/** Income per household per year, never overwritten by another year. */
+export const householdIncomes = pgTable(
+  'household_incomes',
+  {
+    countyCode: varchar('county_code', { length: 6 }).notNull(),
+    householdId: uuid('household_id').notNull(),
+    year: integer('year').notNull(),
+    wage: amount('wage').notNull().default(0),
+    publicWelfareWage: amount('public_welfare_wage'),
+    business: amount('business').notNull().default(0),
+    property: amount('property').notNull().default(0),
+    dividend: amount('dividend'),
+    transfer: amount('transfer').notNull().default(0),
+    dibao: amount('dibao'),
+    tekun: amount('tekun'),
+    pension: amount('pension'),
+    ecoComp: amount('eco_comp'),
+    otherTransfer: amount('other_transfer'),
+    businessCost: amount('business_cost').notNull().default(0),
+    /** Household size in that year (members counted when the year's figures were entered). */
+    householdSize: integer('household_size').notNull(),
+    /** (wage + business + property + transfer − cost) ÷ size, computed in domain/income.ts. */
+    perCapitaNet: amount('per_capita_net'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.countyCode, t.householdId, t.year] })],
+);
+
+/** Every change to a household, member or income: who, when, before, after, why. */
+export const changeEvents = pgTable(
+  'change_events',
+  {
+    countyCode: varchar('county_code', { length: 6 }).notNull(),
+    id: uuid('id').notNull(),
+    householdId: uuid('household_id').notNull(),
+    memberId: uuid('member_id'),
+    entity: text('entity').notNull(),
+    action: text('action').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    userId: uuid('user_id'),
+    username: text('username'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    source: text('source').notNull(),
+    reason: text('reason'),
+    requestId: text('request_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyCode, t.id] }),
+    index('change_events_household_idx').on(t.countyCode, t.householdId, t.at),
+  ],
+);
+
+/** Global uniqueness of 户编号 (distributed by household_number). */
+export const householdKeys = pgTable('household_keys', {
+  householdNumber: text('household_number').primaryKey(),
+  countyCode: varchar('county_code', { length: 6 }).notNull(),
+  householdId: uuid('household_id').notNull(),
+});
+
+/** One person in one active household (distributed by id_number). */
+export const personKeys = pgTable('person_keys', {
+  idNumber: varchar('id_number', { length: 18 }).primaryKey(),
+  countyCode: varchar('county_code', { length: 6 }).notNull(),
+  householdId: uuid('household_id').notNull(),
+  memberId: uuid('member_id').notNull(),
+});
+
+/** Each import run: file, hash, who, outcome; rejected files keep their error list. */
+export const importBatches = pgTable('import_batches', {
+  id: uuid('id').primaryKey(),
+  fileName: text('file_name').notNull(),
+  fileHash: text('file_hash').notNull(),
+  userId: uuid('user_id'),
+  username: text('username'),
+  mode: text('mode').notNull(),
+  status: text('status').notNull(),
+  households: integer('households').notNull().default(0),
+  members: integer('members').notNull().default(0),
+  errors: jsonb('errors'),
+  warnings: jsonb('warnings'),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});

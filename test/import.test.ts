@@ -1,0 +1,226 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemCtx, type Ctx } from '../src/core/context.js';
+import { exportRegistry } from '../src/modules/registry/export.js';
+import { importRegistry, type ImportResult } from '../src/modules/registry/import.js';
+import { makeIdNumber } from '../src/domain/idnumber.js';
+import { testDb, type TestDb } from './support/db.js';
+import { seedVillages, V1, V2, V_OTHER_COUNTY } from './support/factories.js';
+import { sampleHousehold, tmpDir, writeCsvPair, writeXlsx, type Sheet } from './support/files.js';
+
+let t: TestDb;
+let ctx: Ctx;
+let dir: string;
+beforeAll(async () => {
+  t = await testDb();
+  await seedVillages(t.db);
+  ctx = systemCtx(t.db);
+  dir = tmpDir();
+});
+afterAll(async () => {
+  await t?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const count = async (table: string) => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
+const snapshot = async () => ({ h: await count('households'), m: await count('members'), i: await count('household_incomes'), e: await count('change_events') });
+
+function build(n: number, prefix: string, village = V1): { hs: Sheet; ms: Sheet } {
+  const hs: Sheet = [];
+  const ms: Sheet = [];
+  for (let i = 0; i < n; i++) {
+    const s = sampleHousehold(`${prefix}${String(i).padStart(4, '0')}`, i % 2 ? village : V2, 1 + (i % 4));
+    hs.push(s.household);
+    ms.push(...s.members);
+  }
+  return { hs, ms };
+}
+
+function errorsOf(r: ImportResult) {
+  if (r.ok) throw new Error('expected rejection, got ' + JSON.stringify(r));
+  return r.errors.map((e) => ({ sheet: e.sheet, row: e.row, column: e.column, code: e.code }));
+}
+
+describe('registry import', () => {
+  it('imports a valid workbook: every household and member, incomes computed, events and audit written', async () => {
+    const { hs, ms } = build(12, 'OK');
+    const file = await writeXlsx(path.join(dir, 'ok.xlsx'), hs, ms);
+    const r = await importRegistry(ctx, { kind: 'xlsx', path: file });
+    expect(r, JSON.stringify(r)).toMatchObject({ ok: true, households: 12, members: ms.length, created: 12 });
+    expect(await count('households')).toBe(12);
+    expect(await count('members')).toBe(ms.length);
+    const inc = await t.db.query<{ household_size: number; per_capita_net: number }>(
+      `SELECT i.household_size, i.per_capita_net FROM household_incomes i JOIN households h ON h.id = i.household_id WHERE h.household_number = 'OK0001'`);
+    // (6000 + 1500.5 + 0 + 1200 − 300) ÷ 2 = 4200.25
+    expect(inc).toEqual([{ household_size: 2, per_capita_net: 4200.25 }]);
+    const ev = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM change_events WHERE action = 'create' AND entity = 'household'`);
+    expect(ev[0]!.n).toBe(12);
+    const a = await t.db.query(`SELECT details FROM audit_log WHERE action = 'registry.import'`);
+    expect(a).toHaveLength(1);
+  });
+
+  it('a dry run validates and writes nothing', async () => {
+    const before = await snapshot();
+    const { hs, ms } = build(3, 'DRY');
+    const file = await writeXlsx(path.join(dir, 'dry.xlsx'), hs, ms);
+    const r = await importRegistry(ctx, { kind: 'xlsx', path: file }, { dryRun: true });
+    expect(r).toMatchObject({ ok: true, dryRun: true, households: 3, created: 3 });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('reports exactly the planted errors, by sheet, row and column, and writes nothing', async () => {
+    const before = await snapshot();
+    const { hs, ms } = build(10, 'BAD');
+    // 户信息 rows are 2..11. Plant errors:
+    hs[0]!['贫困户属性'] = '富裕户';                  // row 2
+    hs[1]!['识别年度'] = '二〇一六';                  // row 3
+    hs[2]!['脱贫属性'] = '已脱贫';                    // row 4: no 脱贫年度
+    hs[3]!['行政区划代码'] = '620123100999';          // row 5: unknown village
+    hs[4]!['户编号'] = hs[5]!['户编号'] ?? null;            // row 6: duplicate of row 7 → row 7 reported
+    hs[8]!['工资性收入'] = '-5';                      // row 10
+    // 家庭成员: find rows by household
+    const memberRow = (hn: string, k = 0) => ms.findIndex((m, i) => m['户编号'] === hn && ms.slice(0, i).filter((x) => x['户编号'] === hn).length === k);
+    const r1 = memberRow('BAD0009');
+    ms[r1]!['证件号码'] = String(ms[r1]!['证件号码']).slice(0, 17) + (String(ms[r1]!['证件号码']).endsWith('1') ? '2' : '1'); // bad check char
+    const r2 = memberRow('BAD0003');
+    ms[r2]!['证件号码'] = Number('620123197003151234');       // typed as a number: digits lost
+    const r3 = memberRow('BAD0002', 1);
+    ms[r3]!['与户主关系'] = '户主';                   // second head in BAD0002
+    ms.push({ ...ms[0]!, 户编号: 'NOPE', 与户主关系: '户主' }); // household not in sheet, and duplicate ID
+    const file = await writeXlsx(path.join(dir, 'bad.xlsx'), hs, ms);
+    const r = await importRegistry(ctx, { kind: 'xlsx', path: file });
+    const errs = errorsOf(r);
+    const H = '户信息';
+    const M = '家庭成员';
+    const last = ms.length + 1;
+    expect(errs).toEqual(expect.arrayContaining([
+      { sheet: H, row: 2, column: '贫困户属性', code: 'NOT_IN_DICTIONARY' },
+      { sheet: H, row: 3, column: '识别年度', code: 'YEAR' },
+      { sheet: H, row: 4, column: '脱贫年度', code: 'EXIT_YEAR_REQUIRED' },
+      { sheet: H, row: 5, column: '行政区划代码', code: 'REGION_NOT_FOUND' },
+      { sheet: H, row: 7, column: '户编号', code: 'DUPLICATE_IN_FILE' },
+      { sheet: H, row: 10, column: '工资性收入', code: 'AMOUNT' },
+      { sheet: M, row: r1 + 2, column: '证件号码', code: 'ID_CHECK' },
+      { sheet: M, row: r2 + 2, column: '证件号码', code: 'ID_SCIENTIFIC' },
+      { sheet: M, row: last, column: '户编号', code: 'HOUSEHOLD_NOT_IN_FILE' },
+      { sheet: M, row: last, column: '证件号码', code: 'DUPLICATE_IN_FILE' },
+    ]));
+    expect(errs.filter((e) => e.code === 'MULTIPLE_HEADS')).toEqual([{ sheet: H, row: 4, column: '户编号', code: 'MULTIPLE_HEADS' }]);
+    // Nothing else: no error on the good rows.
+    const goodHouseholdRows = [8, 9, 11];
+    expect(errs.filter((e) => e.sheet === H && goodHouseholdRows.includes(e.row ?? 0))).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+    // The rejected file is on record with its errors.
+    const batch = await t.db.query<{ status: string }>(`SELECT status FROM import_batches WHERE id = $1`, [r.batchId]);
+    expect(batch).toEqual([{ status: 'rejected' }]);
+  });
+
+  it('every error names sheet, row, column, value and a Chinese message', async () => {
+    const { hs, ms } = build(1, 'MSG');
+    hs[0]!['主要致贫原因'] = '懒';
+    const file = await writeXlsx(path.join(dir, 'msg.xlsx'), hs, ms);
+    const r = await importRegistry(ctx, { kind: 'xlsx', path: file });
+    if (r.ok) throw new Error('expected rejection');
+    expect(r.errors[0]).toMatchObject({ sheet: '户信息', row: 2, column: '主要致贫原因', value: '懒', code: 'NOT_IN_DICTIONARY' });
+    expect(r.errors[0]!.message).toMatch(/不是有效的主要致贫原因/);
+  });
+
+  it('an existing household number is an error without --upsert; with it the household is updated and each change recorded', async () => {
+    const { hs, ms } = build(2, 'UPS');
+    const file = await writeXlsx(path.join(dir, 'ups1.xlsx'), hs, ms);
+    expect((await importRegistry(ctx, { kind: 'xlsx', path: file })).ok).toBe(true);
+    const again = await importRegistry(ctx, { kind: 'xlsx', path: file });
+    expect(errorsOf(again)).toEqual([
+      { sheet: '户信息', row: 2, column: '户编号', code: 'DUPLICATE_HOUSEHOLD' },
+      { sheet: '户信息', row: 3, column: '户编号', code: 'DUPLICATE_HOUSEHOLD' },
+    ]);
+    const same = await importRegistry(ctx, { kind: 'xlsx', path: file }, { upsert: true });
+    expect(same).toMatchObject({ ok: true, created: 0, updated: 0, unchanged: 2 });
+    // Change one field, drop one member, add one member.
+    hs[1]!['主要致贫原因'] = '因学';
+    const dropped = ms.filter((m) => m['户编号'] === 'UPS0001')[1]!;
+    const ms2 = ms.filter((m) => m !== dropped);
+    ms2.push({ ...sampleHousehold('UPS0000', V2, 1).members[0]!, 与户主关系: '之孙子', 证件号码: makeIdNumber('620123', '20160101', 17) });
+    const file2 = await writeXlsx(path.join(dir, 'ups2.xlsx'), hs, ms2);
+    const r = await importRegistry(ctx, { kind: 'xlsx', path: file2 }, { upsert: true });
+    expect(r, JSON.stringify(r)).toMatchObject({ ok: true, created: 0, updated: 2, unchanged: 0 });
+    const ev = await t.db.query<{ entity: string; action: string; before: Record<string, unknown>; after: Record<string, unknown> }>(
+      `SELECT e.entity, e.action, e.before, e.after FROM change_events e JOIN households h ON h.id = e.household_id
+        WHERE h.household_number IN ('UPS0000', 'UPS0001') AND e.source LIKE 'import:%' AND e.action <> 'create' OR (e.entity = 'member' AND e.action = 'create' AND h.household_number = 'UPS0000')
+        ORDER BY e.entity, e.action`);
+    expect(ev.find((e) => e.entity === 'household' && e.action === 'update')).toMatchObject({ before: { mainCause: '因病' }, after: { mainCause: '因学' } });
+    expect(ev.find((e) => e.entity === 'member' && e.action === 'leave')).toBeDefined();
+    expect(ev.find((e) => e.entity === 'member' && e.action === 'create')).toBeDefined();
+    const left = await t.db.query<{ left_reason: string }>(`SELECT left_reason FROM members WHERE id_number = $1`, [dropped['证件号码']]);
+    expect(left[0]!.left_reason).toBe('导入文件中未列出该成员');
+  });
+
+  it('a person already registered in another household is refused', async () => {
+    const { hs, ms } = build(1, 'DUPP');
+    const existing = await t.db.query<{ id_number: string }>(`SELECT id_number FROM members WHERE left_at IS NULL LIMIT 1`);
+    ms[0]!['证件号码'] = existing[0]!.id_number;
+    const file = await writeXlsx(path.join(dir, 'dupp.xlsx'), hs, ms);
+    expect(errorsOf(await importRegistry(ctx, { kind: 'xlsx', path: file }))).toEqual([{ sheet: '家庭成员', row: 2, column: '证件号码', code: 'DUPLICATE_PERSON' }]);
+  });
+
+  it('a village cadre can only import households of their own village', async () => {
+    const village: Ctx = { ...ctx, actor: { id: null, username: 'v', displayName: 'v', role: 'village', regionCode: V1 } };
+    const s = sampleHousehold('SCOPE0001', V_OTHER_COUNTY, 2);
+    const file = await writeXlsx(path.join(dir, 'scope.xlsx'), [s.household], s.members);
+    expect(errorsOf(await importRegistry(village, { kind: 'xlsx', path: file }))).toEqual([{ sheet: '户信息', row: 2, column: '行政区划代码', code: 'OUT_OF_SCOPE' }]);
+  });
+
+  for (const enc of ['utf8', 'utf8-bom', 'gb18030'] as const) {
+    it(`imports a CSV pair in ${enc}`, async () => {
+      const { hs, ms } = build(3, `CSV${enc.replace(/\W/g, '')}`);
+      const src = writeCsvPair(dir, hs, ms, enc);
+      const r = await importRegistry(ctx, { kind: 'csv', ...src });
+      expect(r, JSON.stringify(r)).toMatchObject({ ok: true, households: 3, members: ms.length });
+      const names = await t.db.query<{ main_cause: string; other_causes: string[] }>(`SELECT main_cause, other_causes FROM households WHERE household_number = $1`, [hs[0]!['户编号']]);
+      expect(names).toEqual([{ main_cause: '因病', other_causes: ['缺技术', '缺资金'] }]);
+    });
+  }
+
+  it('structural problems are reported and nothing is written', async () => {
+    const before = await snapshot();
+    const notZip = path.join(dir, 'fake.xlsx');
+    fs.writeFileSync(notZip, '这不是一个表格文件');
+    const good = await writeXlsx(path.join(dir, 'good.xlsx'), ...Object.values(build(2, 'TRUNC')) as [Sheet, Sheet]);
+    const truncated = path.join(dir, 'truncated.xlsx');
+    fs.writeFileSync(truncated, fs.readFileSync(good).subarray(0, 2000));
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Sheet1').addRow(['户编号']);
+    const noSheets = path.join(dir, 'nosheets.xlsx');
+    await wb.xlsx.writeFile(noSheets);
+    const { hs, ms } = build(1, 'HDR');
+    const renamed = await writeXlsx(path.join(dir, 'renamed.xlsx'), hs, ms, {
+      householdHeaders: ['户号', ...Object.keys(hs[0]!).filter((k) => k !== '户编号')],
+    });
+    const cases: [string, string][] = [[notZip, 'NOT_XLSX'], [truncated, 'CORRUPT_FILE'], [noSheets, 'MISSING_SHEET'], [renamed, 'MISSING_COLUMN']];
+    for (const [file, code] of cases) {
+      const r = await importRegistry(ctx, { kind: 'xlsx', path: file });
+      expect(r.ok, file).toBe(false);
+      if (!r.ok) expect(r.errors.map((e) => e.code), file).toContain(code);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('exports masked by default; unmasked is audited; an unmasked export re-imports unchanged', async () => {
+    const masked = path.join(dir, 'export-masked.xlsx');
+    const res = await exportRegistry(ctx, masked, { region: V1 });
+    expect(res.masked).toBe(true);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(masked);
+    const id = String(wb.getWorksheet('家庭成员')!.getRow(2).getCell(3).value);
+    expect(id).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+    const full = path.join(dir, 'export-full.xlsx');
+    const r2 = await exportRegistry(ctx, full, { unmasked: true });
+    expect(r2.masked).toBe(false);
+    const audits = await t.db.query(`SELECT 1 FROM audit_log WHERE action = 'registry.export_unmasked'`);
+    expect(audits).toHaveLength(1);
+    const re = await importRegistry(ctx, { kind: 'xlsx', path: full }, { upsert: true });
+    expect(re, JSON.stringify(re)).toMatchObject({ ok: true, created: 0, updated: 0 });
+  });
+});
