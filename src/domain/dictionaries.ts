@@ -249,12 +249,25 @@ function lookup(name: DictName): Map<string, string> {
   return m;
 }
 
+const exactCache = new Map<DictName, Map<string, string>>();
+function exactLabels(name: DictName): Map<string, string> {
+  let m = exactCache.get(name);
+  if (!m) {
+    m = new Map(DICTIONARIES[name].entries.map((e) => [e.label, e.label]));
+    exactCache.set(name, m);
+  }
+  return m;
+}
+
 /**
  * Resolve a value as typed (spaces, full-width characters, either kind of parentheses, letter
  * case do not matter) to the dictionary's canonical label, or null when it is not in the table.
  */
 export function resolveDictValue(name: DictName, raw: string): string | null {
   if (typeof raw !== 'string') return null;
+  // Fast path: the canonical label as written (the common case in a large import).
+  const exact = exactLabels(name).get(raw);
+  if (exact !== undefined) return exact;
   const key = foldForMatch(raw);
   if (key === '') return null;
   return lookup(name).get(key) ?? null;
