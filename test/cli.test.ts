@@ -44,7 +44,7 @@ describe('tuopin CLI', () => {
   it('--help lists every command', () => {
     const r = tuopin(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['migrate', 'serve', 'demo', 'import', 'export', 'regions', 'users', 'audit']) expect(r.stdout).toContain(c);
+    for (const c of ['migrate', 'serve', 'demo', 'import', 'export', 'regions', 'users', 'audit', 'report']) expect(r.stdout).toContain(c);
   });
 
   it('regions import: creates villages; re-running is harmless; a bad file is rejected with exit 1', () => {
@@ -107,6 +107,16 @@ describe('tuopin CLI', () => {
     const v = tuopin(['audit', 'verify', '--json']);
     expect(v.code, v.stdout + v.stderr).toBe(0);
     expect(v.json()).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('report targets --json follows the contract', () => {
+    const r = tuopin(['report', 'targets', '--year', '2018', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = r.json();
+    expect(doc.targets.length).toBeGreaterThan(5);
+    const exit = doc.targets.find((x: { id: string }) => x.id === 'T-1-2-exit-people-2018');
+    expect(exit).toMatchObject({ clause: '一(二)', unit: '人', region: '620100000000', year: 2018, planned: 17400 });
+    expect(typeof exit.reached).toBe('number');
   });
 
   it('users add reads the password from stdin, refuses weak ones and bad roles', async () => {

@@ -10,6 +10,7 @@ import { importRegions } from '../modules/regions/service.js';
 import { loadDemo, DEMO_PASSWORD } from '../modules/registry/demo/load.js';
 import { exportRegistry } from '../modules/registry/export.js';
 import { importRegistry, type ImportError } from '../modules/registry/import.js';
+import { reportTargets } from '../modules/targets/service.js';
 import { buildApp } from '../server/app.js';
 import { openAndPrepare } from '../server/bootstrap.js';
 import { readRegionsCsv } from './regions-csv.js';
@@ -197,6 +198,19 @@ users
     await withDb(async (db) => {
       const u = await createUser(systemCtx(db), { username: name, displayName: o.displayName, role: o.role as Role, regionCode: o.region, password });
       out.result({ ok: true, user: u }, `已创建用户 ${u.username}（${u.role}，${u.regionName ?? u.regionCode}）`);
+    });
+  });
+
+const report = program.command('report').description('报表');
+report
+  .command('targets')
+  .description('三年行动方案的全部量化目标：条款、原文、单位、计划值（按方案原文）与实际值（系统可计算的）')
+  .option('--year <year>', '只列该年度的目标', (v) => Number(v))
+  .action(async (o: { year?: number }) => {
+    await withDb(async (db) => {
+      const res = await reportTargets(systemCtx(db), { year: o.year });
+      const lines = res.targets.map((t) => `${t.clause.padEnd(8)} ${t.indicator}：计划 ${t.planned}${t.unit}${t.year ? `（${t.year}）` : ''}，实际 ${t.reached ?? '—'} ${t.status}`);
+      out.result({ targets: res.targets, source: res.source, asOf: res.asOf }, `${res.source.title}（${res.source.published}）\n${lines.join('\n')}\n共 ${res.targets.length} 项目标`);
     });
   });
 

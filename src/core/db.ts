@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -122,7 +122,6 @@ async function openPglite(dataDir: string, fsync: boolean): Promise<Db> {
       [DATE]: parseDate,
     },
   });
-  void pgliteTypes;
   const mutex = new Mutex();
   const base = pgliteQueryable(pgl as unknown as PgliteLike);
   return {
@@ -158,7 +157,7 @@ function pgQueryable(c: pg.PoolClient | pg.Pool): Queryable {
       const client = 'release' in c ? c : await (c as pg.Pool).connect();
       try {
         const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
-        await pipeline(Readable.from(chunks as AsyncIterable<string>), stream);
+        await pipeline(Readable.from(batched(chunks), { objectMode: false }), stream);
       } finally {
         if (client !== c) (client as pg.PoolClient).release();
       }
@@ -195,6 +194,22 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
     },
     close: () => pool.end(),
   };
+}
+
+/** Joins many small CSV pieces into ~1 MB writes: one CopyData message per line is slow. */
+async function* batched(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {
+  let parts: string[] = [];
+  let size = 0;
+  for await (const c of chunks) {
+    parts.push(c);
+    size += c.length;
+    if (size >= 1 << 20) {
+      yield parts.join('');
+      parts = [];
+      size = 0;
+    }
+  }
+  if (size) yield parts.join('');
 }
 
 /** CSV field quoting for COPY … (FORMAT csv): NULL is an unquoted empty field. */

@@ -142,8 +142,8 @@ export async function importRegistry(ctx: Ctx, src: RegistrySource | RowsSource,
 
       await tx.execute('CREATE INDEX ON stage_h (household_number)');
       await tx.execute('CREATE INDEX ON stage_m (household_number)');
-      await tx.execute('ANALYZE stage_h');
-      await tx.execute('ANALYZE stage_m');
+      await tx.execute('ANALYZE stage_h (household_number, id)');
+      await tx.execute('ANALYZE stage_m (household_number, id_number, household_id)');
       for (const e of await setChecks(tx, ctx, !!opts.upsert, maxErrors)) addError(e);
 
       const [{ h, m }] = (await tx.query<{ h: number; m: number }>(
@@ -356,9 +356,11 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string): Promise<{ create
     `(SELECT jsonb_object_agg(x.key, ${side === 'b' ? 'x' : 'y'}.value) FROM jsonb_each(${b}) x JOIN jsonb_each(${a}) y ON y.key = x.key WHERE x.value IS DISTINCT FROM y.value)`;
   const params = [ctx.actor.id, ctx.actor.username, source, ctx.requestId];
 
+  // Household sizes in the file, once, for the events and the per-capita income.
+  await tx.execute('CREATE TEMP TABLE stage_n ON COMMIT DROP AS SELECT household_number, count(*)::int AS size FROM stage_m GROUP BY household_number');
   // New households.
   await tx.execute(`INSERT INTO household_keys (household_number, county_code, household_id)
-                    SELECT household_number, county_code, id FROM stage_h WHERE existing_id IS NULL`);
+                    SELECT household_number, county_code, id FROM stage_h WHERE existing_id IS NULL ORDER BY household_number`);
   const created = await tx.execute(
     `INSERT INTO households (county_code, id, ${hCols.join(', ')}, created_by, updated_by)
      SELECT county_code, id, ${hCols.join(', ')}, $1::uuid, $1::uuid FROM stage_h WHERE existing_id IS NULL`, [ctx.actor.id],
@@ -431,7 +433,7 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string): Promise<{ create
   );
   await tx.execute(
     `INSERT INTO person_keys (id_number, county_code, household_id, member_id)
-     SELECT id_number, county_code, household_id, id FROM stage_m WHERE existing_id IS NULL
+     SELECT id_number, county_code, household_id, id FROM stage_m WHERE existing_id IS NULL ORDER BY id_number
      ON CONFLICT (id_number) DO UPDATE SET county_code = EXCLUDED.county_code, household_id = EXCLUDED.household_id, member_id = EXCLUDED.member_id`,
   );
   // Households that only changed in their members still move to a new version.
@@ -446,9 +448,9 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string): Promise<{ create
   await tx.execute(
     `INSERT INTO change_events (county_code, id, household_id, entity, action, before, after, user_id, username, source, request_id)
      SELECT s.county_code, s.event_id, s.id, 'household', 'create', NULL,
-            ${jsonOf('s', hCols)} || jsonb_build_object('members', (SELECT count(*) FROM stage_m m WHERE m.household_number = s.household_number)),
+            ${jsonOf('s', hCols)} || jsonb_build_object('members', n.size),
             $1, $2, $3, $4
-       FROM stage_h s WHERE s.existing_id IS NULL`, params,
+       FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number WHERE s.existing_id IS NULL`, params,
   );
   // Income of the year given, per household, with the household size from the file.
   const iCols = I_KEYS.map((k) => INCOME_COLUMNS[k]);
@@ -456,7 +458,7 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string): Promise<{ create
     `INSERT INTO household_incomes (county_code, household_id, ${iCols.join(', ')}, household_size, per_capita_net, updated_at)
      SELECT s.county_code, COALESCE(s.existing_id, s.id), ${iCols.map((c) => `s.inc_${c}`).join(', ')}, n.size,
             round((s.inc_wage + s.inc_business + s.inc_property + s.inc_transfer - s.inc_business_cost) / n.size, 2), now()
-       FROM stage_h s JOIN (SELECT household_number, count(*)::int AS size FROM stage_m GROUP BY household_number) n ON n.household_number = s.household_number
+       FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number
       WHERE s.inc_year IS NOT NULL
      ON CONFLICT (county_code, household_id, year) DO UPDATE SET
        ${iCols.filter((c) => c !== 'year').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},

@@ -5,8 +5,8 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/errors
 import { newId } from '../../core/ids.js';
 import { parseIdNumber } from '../../domain/idnumber.js';
 import { perCapitaNetIncome } from '../../domain/income.js';
-import { maskAccount, maskIdNumber, maskName, maskPhone } from '../../domain/mask.js';
-import { assertCan, can } from '../access/policy.js';
+import { maskAccount, maskIdNumber, maskPhone } from '../../domain/mask.js';
+import { assertCan } from '../access/policy.js';
 import { actorCovers, scopeSql, subtreeRange } from '../access/scope.js';
 import { getRegion } from '../regions/service.js';
 import { diff, recordEvent } from './events.js';
@@ -402,7 +402,7 @@ export async function createHousehold(ctx: Ctx, input: CreateHouseholdInput): Pr
        VALUES ($1, $2, ${cols.map((_, i) => `$${i + 3}`).join(', ')}, $${cols.length + 3}, $${cols.length + 3})`,
       [county, id, ...vals, ctx.actor.id],
     );
-    for (const m of mvs) await insertMember(ctx, tx, county, id, m, 'api');
+    for (const m of mvs) await insertMember(tx, county, id, m);
     if (inc?.value) await writeIncome(tx, county, id, inc.value, mvs.length);
     await recordEvent(tx, ctx, { countyCode: county, householdId: id, entity: 'household', action: 'create', after: { ...hv, members: mvs.map((m) => ({ ...m, idNumber: maskIdNumber(m.idNumber) })) }, source: 'api' });
     await audit(tx, ctx.actor, ctx.requestId, { action: 'household.create', targetType: 'household', targetId: id, countyCode: county, details: { householdNumber: hv.householdNumber, members: mvs.length } });
@@ -423,7 +423,7 @@ export function checkMemberSet(members: MemberValues[]): void {
   }
 }
 
-async function insertMember(ctx: Ctx, tx: Queryable, county: string, householdId: string, m: MemberValues, source: string): Promise<string> {
+async function insertMember(tx: Queryable, county: string, householdId: string, m: MemberValues): Promise<string> {
   const id = newId();
   await claimPerson(tx, m.idNumber, county, householdId, id);
   const cols = Object.values(MEMBER_COLUMNS);
@@ -432,8 +432,6 @@ async function insertMember(ctx: Ctx, tx: Queryable, county: string, householdId
     `INSERT INTO members (county_code, id, household_id, ${cols.join(', ')}) VALUES ($1, $2, $3, ${cols.map((_, i) => `$${i + 4}`).join(', ')})`,
     [county, id, householdId, ...vals],
   );
-  void source;
-  void ctx;
   return id;
 }
 
@@ -555,7 +553,7 @@ export async function addMember(ctx: Ctx, householdId: string, input: { version:
     assertVersion(row, input.version);
     if (row.poverty_status === '已剔除') throw new ConflictError('该户已剔除，不能再修改', undefined, 'HOUSEHOLD_REMOVED');
     const county = row.county_code as string;
-    const memberId = await insertMember(ctx, tx, county, householdId, m, 'api');
+    const memberId = await insertMember(tx, county, householdId, m);
     await headCheck(tx, county, householdId);
     await tx.execute('UPDATE households SET version = version + 1, updated_at = now(), updated_by = $3 WHERE county_code = $1 AND id = $2', [county, householdId, ctx.actor.id]);
     await recordEvent(tx, ctx, { countyCode: county, householdId, memberId, entity: 'member', action: 'create', after: { ...m, idNumber: maskIdNumber(m.idNumber) }, source: 'api', reason: input.reason });
@@ -644,4 +642,3 @@ export async function householdEvents(ctx: Ctx, householdId: string): Promise<Ev
   });
 }
 
-export { maskName, can };

@@ -1,4 +1,5 @@
 import type { Ctx } from '../../../core/context.js';
+import { loadDemoPopulation } from '../../stats/demo-population.js';
 import { createUser } from '../../access/service.js';
 import { importRegions } from '../../regions/service.js';
 import { importRegistry, type ImportResult } from '../import.js';
@@ -69,6 +70,9 @@ export async function loadDemo(ctx: Ctx, opts: DemoOptions & { onProgress?: (row
     households = await importRegistry(ctx, { kind: 'rows', label: DEMO_LABEL, rows: demoRows(opts) }, { fileName: DEMO_LABEL, onProgress: opts.onProgress });
     if (!households.ok) throw new Error('demo households rejected: ' + JSON.stringify(households.errors.slice(0, 5)));
   }
+  // Synthetic rural population per village (the denominator of 贫困发生率), as of the start of
+  // 2018, derived from the households just loaded.
+  await ctx.db.transaction((tx) => loadDemoPopulation(tx, 2018));
   const users: string[] = [];
   for (const u of demoUsers(opts)) {
     const exists = await ctx.db.query('SELECT 1 FROM users WHERE username = $1', [u.username]);
