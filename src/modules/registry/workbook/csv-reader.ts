@@ -281,10 +281,11 @@ export async function* readCsvRows(path: string, sheet: SheetName, opts: Resolve
         yield encodingIssue(sheet, parser.record, err.message);
         return;
       }
-      const code = (err as NodeJS.ErrnoException).code;
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      if (typeof code !== 'string') throw err; // not the file: a bug
       yield code === 'ENOENT'
         ? fileError('FILE_NOT_FOUND', `找不到「${sheet}」的文件：${path}`, { sheet })
-        : fileError('READ_ERROR', `无法读取「${sheet}」的文件（${code ?? String(err)}）`, { sheet });
+        : fileError('READ_ERROR', `无法读取「${sheet}」的文件（${code}）`, { sheet });
       return;
     }
     if (chars === 0) {

@@ -1,19 +1,21 @@
 /**
- * A streaming scanner for worksheet XML (xl/worksheets/sheetN.xml).
- *
- * exceljs's own WorksheetReader ignores merged cells, builds a Row of Cell objects for every row
- * (however wide) before handing it over, and reads ~18k rows/s; this scanner reads only what the
- * registry needs (rows, cells, merges), keeps at most `maxColumns` cells of a row, and stops as
- * soon as a row is too wide. It understands the XML that Excel, WPS, LibreOffice, openpyxl and
- * exceljs write: namespace prefixes, self-closing tags, entities, CDATA, comments, shared, inline
- * (t="inlineStr") and formula (t="str") strings, rich text runs, phonetic runs (skipped).
+ * A streaming scanner for worksheet XML (xl/worksheets/sheetN.xml): rows, cells and merged
+ * ranges, nothing else. Cells are turned into text as Excel shows them (shared, inline,
+ * formula-type and rich text strings, numbers, booleans, dates by their number format); formula
+ * cells, error values and over-long text are marked as problems. At most `maxColumns` cells of a
+ * row are kept, and a value past that column stops the sheet at once, so a row of a million
+ * cells costs nothing. (exceljs's WorksheetReader ignores merged cells, builds every row whole
+ * however wide, and reads ~18k rows/s.)
  */
 import { formatNumber, serialToIsoDate } from './cell-format.js';
 import type { CellIn, CellProblem } from './rows.js';
+import { XmlTokenizer, attr, decodeXml, isName, localStart, nameEnd as tagNameEnd } from './xml-tokenizer.js';
 
 export interface SheetXmlContext {
-  /** Text of shared string `index` (already flattened), undefined when out of range. */
+  /** Text of shared string `index`, undefined when out of range. */
   sharedString(index: number): string | undefined;
+  /** Length of shared string `index` before it was stored cut (over maxCellChars), if it was. */
+  sharedStringLength(index: number): number | undefined;
   /** Whether cell style `s` displays a date. */
   isDateStyle(styleIndex: number): boolean;
   date1904: boolean;
@@ -26,9 +28,6 @@ export interface SheetXmlContext {
   /** The XML cannot be read: the sheet stops. */
   onMalformed(detail: string): void;
 }
-
-/** Longest tag, comment or processing instruction accepted (a cell tag is ~30 characters). */
-const MAX_TAG = 1 << 20;
 
 const enum CellType {
   Number,
@@ -46,10 +45,7 @@ const enum Capture {
   Text,
 }
 
-export class SheetXmlScanner {
-  stopped = false;
-  private carry = '';
-
+export class SheetXmlScanner extends XmlTokenizer {
   private inSheetData = false;
   private inRow = false;
   private rowNum = 0;
@@ -70,44 +66,16 @@ export class SheetXmlScanner {
   private readonly rawLimit: number;
 
   constructor(private readonly ctx: SheetXmlContext) {
+    super();
     // entities make raw text longer than its value: past this the value is too long for sure
     this.rawLimit = ctx.maxCellChars * 10 + 64;
   }
 
-  write(chunk: string): void {
-    if (this.stopped) return;
-    const s = this.carry === '' ? chunk : this.carry + chunk;
-    this.carry = '';
-    const n = s.length;
-    let i = 0;
-    while (i < n && !this.stopped) {
-      const lt = s.indexOf('<', i);
-      if (lt === -1) {
-        this.text(s, i, n);
-        return;
-      }
-      if (lt > i) this.text(s, i, lt);
-      const end = this.markup(s, lt);
-      if (end === -1) {
-        this.carry = s.slice(lt);
-        if (this.carry.length > MAX_TAG) this.malformed('XML 标记过长');
-        return;
-      }
-      i = end;
-    }
-  }
-
-  end(): void {
-    if (this.stopped) return;
-    if (this.carry.trim() !== '') this.malformed('XML 不完整');
-  }
-
-  private malformed(detail: string): void {
-    this.stopped = true;
+  protected onMalformed(detail: string): void {
     this.ctx.onMalformed(detail);
   }
 
-  private text(s: string, from: number, to: number): void {
+  protected text(s: string, from: number, to: number): void {
     if (this.capture === Capture.None || this.overflow) return;
     const piece = s.slice(from, to);
     if (this.capture === Capture.Value) this.vRaw = (this.vRaw ?? '') + piece;
@@ -115,54 +83,10 @@ export class SheetXmlScanner {
     if ((this.vRaw?.length ?? 0) + (this.tRaw?.length ?? 0) > this.rawLimit) this.overflow = true;
   }
 
-  /** Handles the markup starting at `lt`; returns the index after it, or -1 when incomplete. */
-  private markup(s: string, lt: number): number {
-    const n = s.length;
-    if (lt + 1 >= n) return -1;
-    const c1 = s.charCodeAt(lt + 1);
-    if (c1 === 47 /* / */) {
-      const gt = s.indexOf('>', lt + 2);
-      if (gt === -1) return -1;
-      this.close(s, lt + 2, gt);
-      return gt + 1;
-    }
-    if (c1 === 63 /* ? */) {
-      const e = s.indexOf('?>', lt + 2);
-      return e === -1 ? -1 : e + 2;
-    }
-    if (c1 === 33 /* ! */) {
-      if (lt + 9 > n) return -1;
-      if (s.startsWith('<!--', lt)) {
-        const e = s.indexOf('-->', lt + 4);
-        return e === -1 ? -1 : e + 3;
-      }
-      if (s.startsWith('<![CDATA[', lt)) {
-        const e = s.indexOf(']]>', lt + 9);
-        if (e === -1) return -1;
-        // CDATA is literal: escape it so the entity decoding at the end of the cell keeps it
-        if (this.capture !== Capture.None) this.text(escapeXml(s.slice(lt + 9, e)), 0, Infinity);
-        return e + 3;
-      }
-      this.malformed('不支持的 XML 声明（DOCTYPE）');
-      return n;
-    }
-    const gt = tagEnd(s, lt + 1);
-    if (gt === -1) return -1;
-    const selfClosing = s.charCodeAt(gt - 1) === 47;
-    this.open(s, lt + 1, selfClosing ? gt - 1 : gt, selfClosing);
-    return gt + 1;
-  }
-
-  private open(s: string, from: number, to: number, selfClosing: boolean): void {
+  protected open(s: string, from: number, to: number, selfClosing: boolean, after: number): number | void {
     // the local name (namespace prefix dropped), compared without making a string
-    let nameEnd = from;
-    let start = from;
-    while (nameEnd < to) {
-      const c = s.charCodeAt(nameEnd);
-      if (c <= 32) break;
-      if (c === 58 /* : */) start = nameEnd + 1;
-      nameEnd++;
-    }
+    const nameEnd = tagNameEnd(s, from, to);
+    const start = localStart(s, from, nameEnd);
     const len = nameEnd - start;
     const c0 = s.charCodeAt(start);
     if (this.inCell) {
@@ -188,23 +112,37 @@ export class SheetXmlScanner {
       if (!this.inRow) return;
       this.startCell(s, nameEnd, to);
       if (selfClosing) this.finishCell();
-    } else if (len === 3 && s.startsWith('row', start)) {
+      else return this.simpleValue(s, after);
+    } else if (isName(s, start, nameEnd, 'row')) {
       if (!this.inSheetData) return;
       this.startRow(attr(s, nameEnd, to, 'r'));
       if (selfClosing) this.finishRow();
-    } else if (len === 9 && s.startsWith('sheetData', start)) {
+    } else if (isName(s, start, nameEnd, 'sheetData')) {
       this.inSheetData = !selfClosing;
-    } else if (len === 9 && s.startsWith('mergeCell', start)) {
+    } else if (isName(s, start, nameEnd, 'mergeCell')) {
       const ref = attr(s, nameEnd, to, 'ref');
       if (ref) this.ctx.onMerge(ref);
     }
   }
 
-  private close(s: string, from: number, to: number): void {
-    let end = to;
-    while (end > from && s.charCodeAt(end - 1) <= 32) end--;
-    let start = from;
-    for (let i = from; i < end; i++) if (s.charCodeAt(i) === 58 /* : */) start = i + 1;
+  /**
+   * Fast path for the usual cell body, `<v>…</v></c>` with no markup inside the value: read at
+   * once instead of as four events. Anything else (or a body cut by the end of the chunk) goes
+   * the general way.
+   */
+  private simpleValue(s: string, at: number): number | void {
+    if (!s.startsWith('<v>', at)) return;
+    const lt = s.indexOf('<', at + 3);
+    if (lt === -1 || !s.startsWith('</v></c>', lt)) return;
+    if (lt - at - 3 > this.rawLimit) return;
+    this.vRaw = s.slice(at + 3, lt);
+    this.finishCell();
+    return lt + 8;
+  }
+
+  protected close(s: string, from: number, to: number): void {
+    const end = tagNameEnd(s, from, to);
+    const start = localStart(s, from, end);
     const len = end - start;
     const c0 = s.charCodeAt(start);
     if (len === 1) {
@@ -216,7 +154,7 @@ export class SheetXmlScanner {
       } else if (s.startsWith('rPh', start)) this.inPhonetic = false;
     } else if (len === 2 && c0 === 105 /* i */ && s.charCodeAt(start + 1) === 115 /* s */) {
       this.inInline = false;
-    } else if (len === 9 && s.startsWith('sheetData', start)) {
+    } else if (isName(s, start, end, 'sheetData')) {
       this.inSheetData = false;
     }
   }
@@ -253,8 +191,7 @@ export class SheetXmlScanner {
       if (eq === -1 || eq >= to) break;
       let ne = eq;
       while (ne > i && s.charCodeAt(ne - 1) <= 32) ne--;
-      let ns = i;
-      for (let k = i; k < ne; k++) if (s.charCodeAt(k) === 58) ns = k + 1;
+      const ns = localStart(s, i, ne);
       let q = eq + 1;
       while (q < to && s.charCodeAt(q) <= 32) q++;
       const quote = s.charCodeAt(q);
@@ -299,11 +236,13 @@ export class SheetXmlScanner {
     let text = '';
     let numeric = false;
     let problem: CellProblem | null = null;
+    let realLength: number | undefined;
     const v = this.vRaw;
     switch (this.cellType) {
       case CellType.Shared: {
         const index = v === null ? NaN : Number.parseInt(v, 10);
         text = (Number.isInteger(index) ? ctx.sharedString(index) : undefined) ?? '';
+        if (text.length > ctx.maxCellChars) realLength = ctx.sharedStringLength(index);
         break;
       }
       case CellType.Inline:
@@ -344,60 +283,11 @@ export class SheetXmlScanner {
     const cell: CellIn = { col: this.cellCol, text, numeric, problem };
     if (problem === null && (this.overflow || text.length > ctx.maxCellChars)) {
       cell.problem = 'CELL_TOO_LONG';
-      cell.length = this.overflow ? Math.max(text.length, this.rawLimit) : text.length;
+      cell.length = realLength ?? (this.overflow ? Math.max(text.length, this.rawLimit) : text.length);
       cell.text = text.slice(0, 50);
     }
     return cell;
   }
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13;
-}
-
-/** Local name (namespace prefix dropped) of the tag name in s[from, to). */
-function localName(s: string, from: number, to: number): string {
-  let end = to;
-  while (end > from && isSpace(s.charCodeAt(end - 1))) end--;
-  let start = from;
-  for (let i = from; i < end; i++) if (s.charCodeAt(i) === 58 /* : */) start = i + 1;
-  return s.slice(start, end);
-}
-
-/** Index of the '>' ending the start tag that begins at `from`, skipping quoted values. */
-function tagEnd(s: string, from: number): number {
-  const n = s.length;
-  let i = from;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c === 62 /* > */) return i;
-    if (c === 34 /* " */ || c === 39 /* ' */) {
-      const q = s.indexOf(c === 34 ? '"' : "'", i + 1);
-      if (q === -1) return -1;
-      i = q + 1;
-    } else i++;
-  }
-  return -1;
-}
-
-/** Value of attribute `name` (matched by local name) in s[from, to), or null. */
-function attr(s: string, from: number, to: number, name: string): string | null {
-  let i = from;
-  while (i < to) {
-    while (i < to && isSpace(s.charCodeAt(i))) i++;
-    const eq = s.indexOf('=', i);
-    if (eq === -1 || eq >= to) return null;
-    const attrName = localName(s, i, eq);
-    let q = eq + 1;
-    while (q < to && isSpace(s.charCodeAt(q))) q++;
-    const quote = s.charCodeAt(q);
-    if (quote !== 34 && quote !== 39) return null;
-    const close = s.indexOf(quote === 34 ? '"' : "'", q + 1);
-    if (close === -1 || close >= to) return null;
-    if (attrName === name) return decodeXml(s.slice(q + 1, close));
-    i = close + 1;
-  }
-  return null;
 }
 
 /** Column of the cell reference in s[from, to) ('AB12' → 28), 0 when it has no letters. */
@@ -450,30 +340,4 @@ export function columnOfRef(ref: string): number {
 export function rowOfRef(ref: string): number {
   const m = /(\d+)\s*$/.exec(ref.split(':')[0] ?? '');
   return m?.[1] ? Number.parseInt(m[1], 10) : 0;
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** XML entities and OOXML's _xHHHH_ escapes (Excel writes a carriage return as _x000D_). */
-export function decodeXml(raw: string): string {
-  let s = raw;
-  if (s.includes('&')) {
-    s = s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (m, e: string) => {
-      if (e.charCodeAt(0) === 35 /* # */) {
-        const code = e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
-        return code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
-      }
-      return ENTITIES[e] ?? m;
-    });
-  }
-  return decodeOoxmlEscapes(s);
-}
-
-export function decodeOoxmlEscapes(s: string): string {
-  if (!s.includes('_x')) return s;
-  return s.replace(/_x([0-9a-fA-F]{4})_/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }

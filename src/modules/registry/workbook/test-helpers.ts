@@ -205,6 +205,21 @@ export function registryXlsx(households: string[][], members: string[][], more: 
   });
 }
 
+/** A workbook whose member sheet has the given extra rows (row 2 on), header in row 1. */
+export function membersSheet(rows: string, after = ''): string {
+  return sheetXml(inlineRow(1, MEMBER_HEADER) + rows, after);
+}
+
+export function withMembers(memberSheet: string, more: Partial<Parameters<typeof makeXlsx>[0]> = {}): Buffer {
+  return makeXlsx({
+    sheets: [
+      { name: HOUSEHOLD_SHEET, xml: sheetXml(inlineRow(1, HOUSEHOLD_HEADER)) },
+      { name: MEMBER_SHEET, xml: memberSheet },
+    ],
+    ...more,
+  });
+}
+
 export async function tempDir(): Promise<{ dir: string; file(name: string, data?: string | Buffer): Promise<string>; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'workbook-test-'));
   return {

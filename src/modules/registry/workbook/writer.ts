@@ -116,10 +116,25 @@ function addSheet(
   return ws;
 }
 
+/**
+ * One style object per column, shared by its cells: exceljs gives every new cell its own copy of
+ * the column's style and then works out its style id by rendering and comparing it (a third of
+ * the writing time); a shared object hits its per-object cache.
+ */
+function columnStyles(columns: ColumnDef[]): Partial<ExcelJS.Style>[] {
+  const text: Partial<ExcelJS.Style> = { numFmt: '@' };
+  const plain: Partial<ExcelJS.Style> = {};
+  return columns.map((c) => (TEXT_COLUMNS.has(c.name) ? text : plain));
+}
+
 async function writeRows(ws: StreamingWorksheet, columns: ColumnDef[], rows: RowSource): Promise<number> {
+  const styles = columnStyles(columns);
   let count = 0;
   for await (const record of rows) {
     const row = ws.addRow(columns.map((c) => cellValue(c.name, record[c.name])));
+    row.eachCell((cell, col) => {
+      cell.style = styles[col - 1] ?? {};
+    });
     row.commit();
     count++;
     if (count % PACE_ROWS === 0) await pace(ws);
@@ -185,7 +200,7 @@ async function writeCsvFile(path: string, columns: ColumnDef[], rows: RowSource,
   const flush = async (): Promise<void> => {
     if (streamError) throw streamError;
     // a BOM is written as its UTF-8 bytes whatever the encoding (only utf8-bom has one)
-    if (!out.write(encode(pending))) await Promise.race([once(out, 'drain'), once(out, 'error')]);
+    if (!out.write(encode(pending))) await once(out, 'drain'); // rejects on 'error'
     pending = '';
   };
   let count = 0;

@@ -1,33 +1,39 @@
 /**
  * Reading the registry workbook from an .xlsx, streaming.
  *
- * exceljs's streaming WorkbookReader unzips the file and reads the workbook, its relationships,
- * the shared strings and the styles; the worksheet XML it hands over is read by SheetXmlScanner
- * (see sheet-xml.ts for why not exceljs's WorksheetReader). Before that, the zip's central
- * directory is read (zip.ts) to refuse a non-xlsx, truncated or oversized file at once and to
- * give exceljs the parts in an order that never makes it spool sheets to temporary files.
+ * 1. The zip's central directory (zip.ts) refuses at once a file that is not an .xlsx, is
+ *    truncated (the directory is at its end) or would inflate past the size limit.
+ * 2. exceljs's streaming WorkbookReader reads the workbook structure: sheet names, their
+ *    relationships, the styles (number formats, to tell dates) and the 1904 date system. It is
+ *    handed just those parts (checked, in memory): given a whole file, it copies every sheet
+ *    that precedes the workbook parts in the zip to a temporary file first (Excel writes the
+ *    shared strings after the sheets, exceljs the workbook last).
+ * 3. The shared strings (shared-strings.ts) and then each registry sheet, in tab order, are
+ *    inflated straight from the file and scanned (sheet-xml.ts): exceljs's WorksheetReader
+ *    ignores merged cells, builds every row whole however wide, and reads ~18k rows/s.
  *
- * Every await on exceljs races a promise that fails on the first error of the file or of
- * exceljs's internal unzip stream: a truncated or corrupt part ends in CORRUPT_FILE, never in an
- * unhandled 'error' event or a generator waiting forever.
+ * Every part read is checked against its size and CRC (unzipper, under exceljs, checks none),
+ * and every await on exceljs races a signal that fails on the first error of its internal unzip
+ * stream: a damaged file ends in CORRUPT_FILE, never in an unhandled 'error' event, a thrown
+ * exception or a generator waiting forever.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { crc32 } from 'node:zlib';
+import { posix } from 'node:path';
 import ExcelJS from 'exceljs';
-import { HOUSEHOLD_SHEET, MEMBER_SHEET } from './columns.js';
 import { isDateFormat } from './cell-format.js';
+import { HOUSEHOLD_SHEET, MEMBER_SHEET } from './columns.js';
 import { columnLetters, fileError, fileWarning, type FileIssueCode } from './issues.js';
 import { SheetAssembler } from './rows.js';
-import { SheetXmlScanner, columnOfRef, decodeOoxmlEscapes, rowOfRef } from './sheet-xml.js';
+import { StringTable, loadSharedStrings } from './shared-strings.js';
+import { SheetXmlScanner, columnOfRef, rowOfRef } from './sheet-xml.js';
 import type { FileIssue, ReadItem, ResolvedReadOptions, SheetName } from './types.js';
-import { PlannedZipStream, ZipFormatError, readZipDirectory, type PlannedPart, type ZipEntry } from './zip.js';
+import { PlannedZipStream, ZipFormatError, entryContent, readEntry, readZipDirectory, type PlannedPart, type ZipEntry } from './zip.js';
 
 /** What exceljs's WorkbookReader exposes at run time (its typings declare little of it). */
 interface ReaderInternals {
-  parse(): AsyncIterator<{ eventType: string; value: unknown }>;
-  model?: { sheets?: { name?: string; rId?: string }[] };
+  parse(): AsyncIterator<unknown>;
+  model?: { sheets?: { name?: string; id?: number; rId?: string }[] };
   workbookRels?: { Id?: string; Target?: string }[];
-  sharedStrings?: unknown[];
   properties?: { model?: { date1904?: boolean } };
   styles?: {
     model?: { styles?: { numFmtId?: number }[] };
@@ -35,10 +41,11 @@ interface ReaderInternals {
   };
 }
 
-interface WorksheetInternals {
-  id?: number | string;
-  name?: string;
-  iterator: AsyncIterable<Buffer | string>;
+/** What the workbook says, as the sheet reader needs it. */
+interface WorkbookInfo {
+  sheets: { name: string; entry: ZipEntry | undefined }[];
+  isDateStyle(styleIndex: number): boolean;
+  date1904: boolean;
 }
 
 const SHEETS: SheetName[] = [HOUSEHOLD_SHEET, MEMBER_SHEET];
@@ -61,12 +68,16 @@ function corrupt(detail: string): FileIssue {
   return fatal('CORRUPT_FILE', `文件已损坏或不完整（${detail}），请重新保存后再上传`);
 }
 
+/** The issue for an error while reading the zip or its parts. */
+function zipIssue(err: unknown): FileIssue {
+  return err instanceof ZipFormatError && err.code !== 'CORRUPT_FILE' ? fatal(err.code, err.message) : corrupt(describe(err));
+}
+
 function describe(err: unknown): string {
   const m = err instanceof Error ? err.message : String(err);
-  if (/FILE_ENDED|unexpected end|premature/i.test(m)) return '文件在中途结束';
-  if (/invalid (signature|stored block|block type|distance|code)|incorrect header|unexpected|invalid/i.test(m)) {
-    return '压缩数据无效';
-  }
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (/FILE_ENDED|unexpected end of file|premature/i.test(m)) return '文件在中途结束';
+  if ((typeof code === 'string' && code.startsWith('Z_')) || /invalid signature/i.test(m)) return '压缩数据无效';
   return m.length > 200 ? m.slice(0, 200) : m;
 }
 
@@ -140,162 +151,80 @@ async function openChecked(path: string): Promise<{ fh: FileHandle; size: number
   }
 }
 
-/** Which parts to hand exceljs, in which order, under which names; a FileIssue when unusable. */
-function planParts(entries: ZipEntry[], maxBytes: number): PlannedPart[] | FileIssue {
-  const byName = new Map<string, ZipEntry>();
-  for (const e of entries) byName.set(e.name.replace(/^\/+/, '').toLowerCase(), e);
-  const workbook = byName.get('xl/workbook.xml');
+/** Entries by their normalised name (no leading '/', lower case). */
+function byName(entries: ZipEntry[]): Map<string, ZipEntry> {
+  const map = new Map<string, ZipEntry>();
+  for (const e of entries) map.set(e.name.replace(/^\/+/, '').toLowerCase(), e);
+  return map;
+}
+
+function checkEntry(entry: ZipEntry): FileIssue | null {
+  if ((entry.flags & 0x01) !== 0) return fatal('UNSUPPORTED_FORMAT', MSG.ole);
+  if (entry.method !== 0 && entry.method !== 8) {
+    return fatal('UNSUPPORTED_FORMAT', `文件使用了不支持的压缩方式（${entry.method}），请用 Excel 或 WPS 重新保存为 .xlsx`);
+  }
+  return null;
+}
+
+/** Reads the workbook structure with exceljs; a FileIssue when it cannot. */
+async function readWorkbook(path: string, fh: FileHandle, entries: Map<string, ZipEntry>): Promise<WorkbookInfo | FileIssue> {
+  const workbook = entries.get('xl/workbook.xml');
   if (!workbook) return fatal('NOT_XLSX', MSG.notXlsx);
-  const rels = byName.get('xl/_rels/workbook.xml.rels');
+  const rels = entries.get('xl/_rels/workbook.xml.rels');
   if (!rels) return corrupt('缺少 xl/_rels/workbook.xml.rels');
-  const plan: PlannedPart[] = [
+  const styles = entries.get('xl/styles.xml');
+  const wanted = [
     { entry: workbook, name: 'xl/workbook.xml' },
     { entry: rels, name: 'xl/_rels/workbook.xml.rels' },
+    ...(styles ? [{ entry: styles, name: 'xl/styles.xml' }] : []),
   ];
-  const styles = byName.get('xl/styles.xml');
-  if (styles) plan.push({ entry: styles, name: 'xl/styles.xml' });
-  const strings = byName.get('xl/sharedstrings.xml');
-  // without a shared strings part exceljs would spool every sheet: give it an empty one
-  plan.push(
-    strings
-      ? { entry: strings, name: 'xl/sharedStrings.xml' }
-      : { content: Buffer.from('<?xml version="1.0" encoding="UTF-8"?><sst count="0" uniqueCount="0"/>'), name: 'xl/sharedStrings.xml' },
-  );
-  for (const e of entries) {
-    const m = /^\/*xl\/worksheets\/sheet(\d+)\.xml$/i.exec(e.name);
-    if (m) plan.push({ entry: e, name: `xl/worksheets/sheet${m[1]}.xml` });
-  }
-  let total = 0;
-  for (const part of plan) {
-    if (!('entry' in part)) continue;
-    const { entry } = part;
-    if ((entry.flags & 0x01) !== 0) return fatal('UNSUPPORTED_FORMAT', MSG.ole);
-    if (entry.method !== 0 && entry.method !== 8) {
-      return fatal('UNSUPPORTED_FORMAT', `文件使用了不支持的压缩方式（${entry.method}），请用 Excel 或 WPS 重新保存为 .xlsx`);
-    }
-    total += entry.uncompressedSize;
-  }
-  if (total > maxBytes) {
-    return fatal(
-      'FILE_TOO_LARGE',
-      `文件解压后约 ${Math.round(total / 1024 ** 2)} MB，超过上限 ${Math.round(maxBytes / 1024 ** 2)} MB，请分批导入`,
-    );
-  }
-  return plan;
-}
-
-export async function* readXlsxRows(path: string, opts: ResolvedReadOptions): AsyncGenerator<ReadItem> {
-  const opened = await openChecked(path);
-  if ('severity' in opened) {
-    yield opened;
-    return;
-  }
-  const { fh, size } = opened;
-  const failure = new FailureSignal();
-  let source: PlannedZipStream | null = null;
-  try {
-    let entries: ZipEntry[];
+  const parts: PlannedPart[] = [];
+  for (const { entry, name } of wanted) {
+    const bad = checkEntry(entry);
+    if (bad) return bad;
+    if (entry.uncompressedSize > 64 * 1024 * 1024) return corrupt(`${entry.name} 过大`);
     try {
-      entries = await readZipDirectory(fh, size);
+      parts.push({ name, content: await readEntry(path, fh, entry) });
     } catch (err) {
-      if (err instanceof ZipFormatError) {
-        yield err.code === 'CORRUPT_FILE' ? corrupt(err.message) : fatal(err.code, err.message);
-        return;
-      }
-      yield fatal('READ_ERROR', `无法读取文件（${describe(err)}）`);
-      return;
+      return zipIssue(err);
     }
-    const plan = planParts(entries, opts.maxUncompressedBytes);
-    if ('severity' in plan) {
-      yield plan;
-      return;
-    }
-    source = new PlannedZipStream(path, fh, plan, (unzip) => unzip.on('error', failure.fail));
-    source.on('error', failure.fail);
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
-      worksheets: 'emit',
-      sharedStrings: 'cache',
-      hyperlinks: 'ignore',
-      styles: 'cache', // number formats: a date cell becomes YYYY-MM-DD
-      entries: 'ignore',
-    }) as unknown as ReaderInternals;
-    const events = reader.parse();
-    // no sheet comes before the workbook parts, so exceljs emits the sheets in plan order
-    const sheetEntries = plan.flatMap((p) => ('entry' in p && p.name.startsWith('xl/worksheets/') ? [p.entry] : []));
-    let sheetIndex = 0;
-    const seen = new Set<SheetName>();
-    for (;;) {
-      let next: IteratorResult<{ eventType: string; value: unknown }>;
-      try {
-        next = await failure.race(events.next());
-      } catch (err) {
-        yield err instanceof ZipFormatError && err.code !== 'CORRUPT_FILE' ? fatal(err.code, err.message) : corrupt(describe(err));
-        return;
-      }
-      if (next.done) break;
-      if (next.value.eventType !== 'worksheet') continue;
-      const ws = next.value.value as WorksheetInternals;
-      const entry = sheetEntries[sheetIndex++];
-      const name = sheetName(reader, ws);
-      const target = SHEETS.find((s) => s === name.trim());
-      if (!target || seen.has(target)) {
-        yield target
-          ? fileError('DUPLICATE_SHEET', `工作表「${name}」出现了两次，只能有一个`, { sheet: name })
-          : fileWarning('EXTRA_SHEET', `工作表「${name}」不是模板中的工作表，已忽略`, { sheet: name });
-        continue; // exceljs drains the part
-      }
-      seen.add(target);
-      const ok = yield* readSheet(reader, ws, entry, target, opts, failure);
-      if (!ok) return;
-    }
-    for (const s of SHEETS) {
-      if (!seen.has(s)) {
-        yield fileError('MISSING_SHEET', `缺少工作表「${s}」（工作表名称须与模板一致）`, { sheet: s });
-      }
-    }
-  } finally {
-    source?.destroy();
-    await fh.close().catch(() => undefined);
   }
-}
-
-/** The sheet's name from the workbook, tolerating absolute or differently-cased targets. */
-function sheetName(reader: ReaderInternals, ws: WorksheetInternals): string {
-  const name = ws.name ?? '';
-  if (SHEETS.includes(name.trim() as SheetName)) return name;
-  const fallback = `Sheet${ws.id ?? ''}`;
-  if (name !== fallback) return name;
-  const rel = (reader.workbookRels ?? []).find(
-    (r) => (r.Target ?? '').replace(/^\/+/, '').replace(/^xl\//i, '').toLowerCase() === `worksheets/sheet${ws.id}.xml`,
-  );
-  const sheet = rel && (reader.model?.sheets ?? []).find((s) => s.rId === rel.Id);
-  return sheet?.name ?? name;
-}
-
-/** Reads one registry sheet; false when the file itself failed (reading stops). */
-async function* readSheet(
-  reader: ReaderInternals,
-  ws: WorksheetInternals,
-  entry: ZipEntry | undefined,
-  sheet: SheetName,
-  opts: ResolvedReadOptions,
-  failure: FailureSignal,
-): AsyncGenerator<ReadItem, boolean> {
-  const out: ReadItem[] = [];
-  const assembler = new SheetAssembler(sheet, opts.maxCellChars, true);
-  const merges: string[] = [];
-  const strings = reader.sharedStrings ?? [];
-  const flat: (string | undefined)[] = [];
+  const failure = new FailureSignal();
+  const source = new PlannedZipStream(parts, (unzip) => unzip.on('error', failure.fail));
+  source.on('error', failure.fail);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache', // number formats: a date cell becomes YYYY-MM-DD
+    entries: 'ignore',
+  }) as unknown as ReaderInternals;
+  try {
+    const events = reader.parse();
+    while (!(await failure.race(events.next())).done) {
+      // the parts hold no sheet: exceljs only reads the workbook, relationships and styles
+    }
+  } catch (err) {
+    return zipIssue(err);
+  } finally {
+    source.destroy();
+  }
+  // exceljs's sax parsing never closes the document: a cut-off workbook.xml just leaves no model
+  if (!reader.model) return corrupt('工作簿结构 xl/workbook.xml 不完整');
+  if (styles && !reader.styles?.model) return corrupt('样式表 xl/styles.xml 不完整');
+  const targets = new Map<string, string>();
+  for (const r of reader.workbookRels ?? []) if (r.Id && r.Target) targets.set(r.Id, r.Target);
+  const sheets = (reader.model?.sheets ?? []).map((s) => {
+    const target = (s.rId && targets.get(s.rId)) || `worksheets/sheet${s.id ?? ''}.xml`;
+    const resolved = target.startsWith('/') ? target.slice(1) : posix.join('xl', target);
+    return { name: s.name ?? '', entry: entries.get(posix.normalize(resolved).toLowerCase()) };
+  });
   const xfs = reader.styles?.model?.styles ?? [];
   const fmtCodes = reader.styles?.index?.numFmt ?? [];
   const dateStyles = new Map<number, boolean>();
-  const scanner = new SheetXmlScanner({
-    sharedString(index) {
-      if (index < 0 || index >= strings.length) return undefined;
-      let s = flat[index];
-      if (s === undefined) s = flat[index] = flattenSharedString(strings[index]);
-      return s;
-    },
+  return {
+    sheets,
+    date1904: reader.properties?.model?.date1904 === true,
     isDateStyle(s) {
       let d = dateStyles.get(s);
       if (d === undefined) {
@@ -305,7 +234,104 @@ async function* readSheet(
       }
       return d;
     },
-    date1904: reader.properties?.model?.date1904 === true,
+  };
+}
+
+export async function* readXlsxRows(path: string, opts: ResolvedReadOptions): AsyncGenerator<ReadItem> {
+  const opened = await openChecked(path);
+  if ('severity' in opened) {
+    yield opened;
+    return;
+  }
+  const { fh, size } = opened;
+  try {
+    let list: ZipEntry[];
+    try {
+      list = await readZipDirectory(fh, size);
+    } catch (err) {
+      yield err instanceof ZipFormatError ? zipIssue(err) : fatal('READ_ERROR', `无法读取文件（${describe(err)}）`);
+      return;
+    }
+    const entries = byName(list);
+    const info = await readWorkbook(path, fh, entries);
+    if ('severity' in info) {
+      yield info;
+      return;
+    }
+    // which sheets to read; the others are named in tab order as they come
+    const plan: { name: string; target: SheetName | null; duplicate: boolean; entry: ZipEntry | undefined }[] = [];
+    const seen = new Set<SheetName>();
+    for (const s of info.sheets) {
+      const target = SHEETS.find((t) => t === s.name.trim()) ?? null;
+      plan.push({ ...s, target, duplicate: target !== null && seen.has(target) });
+      if (target) seen.add(target);
+    }
+    const strings = entries.get('xl/sharedstrings.xml');
+    const toRead = [...plan.flatMap((p) => (p.target && !p.duplicate && p.entry ? [p.entry] : [])), ...(strings ? [strings] : [])];
+    let total = 0;
+    for (const e of toRead) {
+      const bad = checkEntry(e);
+      if (bad) {
+        yield bad;
+        return;
+      }
+      total += e.uncompressedSize;
+    }
+    if (total > opts.maxUncompressedBytes) {
+      const mb = (n: number): number => Math.round(n / 1024 ** 2);
+      yield fatal('FILE_TOO_LARGE', `文件解压后约 ${mb(total)} MB，超过上限 ${mb(opts.maxUncompressedBytes)} MB，请分批导入`);
+      return;
+    }
+    let table = new StringTable();
+    if (strings && seen.size > 0) {
+      try {
+        table = await loadSharedStrings(path, fh, strings, opts.maxCellChars);
+      } catch (err) {
+        if (!(err instanceof ZipFormatError)) throw err;
+        yield zipIssue(err);
+        return;
+      }
+    }
+    for (const p of plan) {
+      if (!p.target || p.duplicate) {
+        yield p.target
+          ? fileError('DUPLICATE_SHEET', `工作表「${p.name}」出现了两次，只能有一个`, { sheet: p.name })
+          : fileWarning('EXTRA_SHEET', `工作表「${p.name}」不是模板中的工作表，已忽略`, { sheet: p.name });
+        continue;
+      }
+      if (!p.entry) {
+        yield corrupt(`找不到工作表「${p.name}」的数据`);
+        return;
+      }
+      const ok = yield* readSheet(path, fh, p.entry, p.target, info, table, opts);
+      if (!ok) return;
+    }
+    for (const s of SHEETS) {
+      if (!seen.has(s)) yield fileError('MISSING_SHEET', `缺少工作表「${s}」（工作表名称须与模板一致）`, { sheet: s });
+    }
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/** Reads one registry sheet; false when the file itself failed (reading stops). */
+async function* readSheet(
+  path: string,
+  fh: FileHandle,
+  entry: ZipEntry,
+  sheet: SheetName,
+  info: WorkbookInfo,
+  strings: StringTable,
+  opts: ResolvedReadOptions,
+): AsyncGenerator<ReadItem, boolean> {
+  const out: ReadItem[] = [];
+  const assembler = new SheetAssembler(sheet, opts.maxCellChars, true);
+  const merges: string[] = [];
+  const scanner = new SheetXmlScanner({
+    sharedString: (index) => strings.get(index),
+    sharedStringLength: (index) => strings.realLength(index),
+    isDateStyle: info.isDateStyle,
+    date1904: info.date1904,
     maxCellChars: opts.maxCellChars,
     maxColumns: opts.maxColumns,
     onRow: (rowNum, cells) => assembler.row(rowNum, cells, out),
@@ -320,44 +346,24 @@ async function* readSheet(
       ),
     onMalformed: (detail) => out.push(corrupt(`工作表「${sheet}」：${detail}`)),
   });
-  const iterator = ws.iterator[Symbol.asyncIterator]();
   const decoder = new TextDecoder('utf-8');
-  let stopped = false;
-  // unzipper does not check CRCs: a damaged part could otherwise read as garbage text
-  let crc = 0;
-  let length = 0;
-  for (;;) {
-    let next: IteratorResult<Buffer | string>;
-    try {
-      next = await failure.race(iterator.next());
-    } catch (err) {
-      yield* out.splice(0);
-      yield corrupt(describe(err));
-      return false;
+  try {
+    for await (const chunk of entryContent(path, fh, entry)) {
+      scanner.write(decoder.decode(chunk, { stream: true }));
+      if (out.length > 0) yield* out.splice(0);
+      if (assembler.stopped || scanner.stopped) return true; // the sheet ends here; the rest is not read
     }
-    if (next.done) break;
-    if (stopped) continue; // drain the part: exceljs reads the zip front to back
-    const chunk = next.value;
-    if (typeof chunk !== 'string') {
-      crc = crc32(chunk, crc);
-      length += chunk.length;
-    }
-    scanner.write(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-    if (assembler.stopped || scanner.stopped) stopped = true;
-    if (out.length > 0) yield* out.splice(0);
-  }
-  if (!stopped && entry && (length !== entry.uncompressedSize || crc >>> 0 !== entry.crc >>> 0)) {
+  } catch (err) {
+    if (!(err instanceof ZipFormatError)) throw err; // not the file: a bug
     yield* out.splice(0);
-    yield corrupt(`工作表「${sheet}」的数据校验失败`);
+    yield zipIssue(err);
     return false;
   }
-  if (!stopped) {
-    scanner.write(decoder.decode());
-    scanner.end();
-    if (!scanner.stopped) {
-      assembler.finish(out);
-      for (const ref of merges) out.push(mergeIssue(sheet, ref, assembler));
-    }
+  scanner.write(decoder.decode());
+  scanner.end();
+  if (!scanner.stopped) {
+    assembler.finish(out);
+    for (const ref of merges) out.push(mergeIssue(sheet, ref, assembler));
   }
   yield* out.splice(0);
   return true;
@@ -373,15 +379,4 @@ function mergeIssue(sheet: SheetName, ref: string, assembler: SheetAssembler): F
     column,
     value: ref,
   });
-}
-
-/** exceljs caches a shared string as a string, or { richText: [{ text }] }. */
-function flattenSharedString(v: unknown): string {
-  if (typeof v === 'string') return decodeOoxmlEscapes(v);
-  if (v && typeof v === 'object' && 'richText' in v && Array.isArray(v.richText)) {
-    return decodeOoxmlEscapes(
-      v.richText.map((r: unknown) => (r && typeof r === 'object' && 'text' in r ? String(r.text ?? '') : '')).join(''),
-    );
-  }
-  return '';
 }

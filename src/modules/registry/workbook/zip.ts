@@ -1,19 +1,13 @@
 /**
- * Just enough of the zip format to check an .xlsx before exceljs streams it, and to hand exceljs
- * its parts in the order its streaming reader wants them.
- *
- * exceljs's WorkbookReader reads the zip front to back. A worksheet that comes before
- * xl/workbook.xml, its relationships or xl/sharedStrings.xml (Excel itself writes the shared
- * strings after the sheets; exceljs's own writer writes the workbook last) is copied whole to a
- * temporary file and read after the end of the zip: as much disk as the uncompressed sheet, and
- * temp files left behind when reading stops early. Reading the central directory first also
- * finds a truncated file at once (its directory is at the end) and lets a zip bomb be refused by
- * its declared size.
+ * Just enough of the zip format for the .xlsx reader: the central directory (a truncated file
+ * has none: it is found at once; a zip bomb is refused by its declared sizes), the content of an
+ * entry with its size and CRC checked (unzipper, which exceljs uses, checks none), and a small
+ * zip stream of chosen parts for exceljs's streaming WorkbookReader.
  */
 import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { crc32 } from 'node:zlib';
+import { PassThrough, Readable, pipeline } from 'node:stream';
+import { createInflateRaw, crc32 } from 'node:zlib';
 
 export interface ZipEntry {
   name: string;
@@ -27,7 +21,7 @@ export interface ZipEntry {
 
 export class ZipFormatError extends Error {
   constructor(
-    readonly code: 'CORRUPT_FILE' | 'UNSUPPORTED_FORMAT',
+    readonly code: 'CORRUPT_FILE' | 'UNSUPPORTED_FORMAT' | 'READ_ERROR',
     message: string,
   ) {
     super(message);
@@ -43,11 +37,23 @@ const SIG_LOCAL = 0x04034b50;
 const MAX_DIRECTORY_BYTES = 64 * 1024 * 1024;
 const U32 = 0xffffffff;
 
+/** An error of the file system (not of the content) as a ZipFormatError READ_ERROR. */
+function ioError(err: unknown): ZipFormatError | null {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (err instanceof ZipFormatError || typeof code !== 'string' || code.startsWith('Z_') || code.startsWith('ERR_')) return null;
+  return new ZipFormatError('READ_ERROR', `无法读取文件（${code}）`);
+}
+
 async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.alloc(length);
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await fh.read(buf, done, length - done, position + done);
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await fh.read(buf, done, length - done, position + done));
+    } catch (err) {
+      throw ioError(err) ?? err;
+    }
     if (bytesRead === 0) throw new ZipFormatError('CORRUPT_FILE', '文件不完整');
     done += bytesRead;
   }
@@ -133,24 +139,62 @@ export async function readZipDirectory(fh: FileHandle, fileSize: number): Promis
   return entries;
 }
 
-/** A part to hand over, under the name exceljs expects. */
-export type PlannedPart = { entry: ZipEntry; name: string } | { content: Buffer; name: string };
-
-/** The bytes of one entry, its local header rewritten with `name` and the sizes known. */
-async function* entryRecord(path: string, fh: FileHandle, entry: ZipEntry, name: string): AsyncGenerator<Buffer> {
+/** Offset of an entry's data (after its local header). */
+async function dataStart(fh: FileHandle, entry: ZipEntry): Promise<number> {
   const local = await readAt(fh, entry.localOffset, 30);
   if (local.readUInt32LE(0) !== SIG_LOCAL) throw new ZipFormatError('CORRUPT_FILE', `zip 条目 ${entry.name} 损坏`);
-  const dataStart = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-  if (entry.compressedSize >= U32 || entry.uncompressedSize >= U32) {
-    throw new ZipFormatError('UNSUPPORTED_FORMAT', `工作表 ${entry.name} 超过 4 GB`);
+  return entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+}
+
+/**
+ * The uncompressed content of an entry, in chunks. Checks its size and CRC against the
+ * directory (a ZipFormatError at the end otherwise) and never inflates more than the size the
+ * directory declares.
+ */
+export async function* entryContent(path: string, fh: FileHandle, entry: ZipEntry): AsyncGenerator<Buffer> {
+  if (entry.method !== 0 && entry.method !== 8) {
+    throw new ZipFormatError('UNSUPPORTED_FORMAT', `不支持的压缩方式（${entry.method}）`);
   }
-  yield localHeader(name, entry.flags & ~0x08, entry.method, entry.crc, entry.compressedSize, entry.uncompressedSize);
-  if (entry.compressedSize === 0) return;
-  yield* createReadStream(path, {
-    start: dataStart,
-    end: dataStart + entry.compressedSize - 1,
-    highWaterMark: 1 << 20,
-  }) as AsyncIterable<Buffer>;
+  const start = await dataStart(fh, entry);
+  if (entry.compressedSize === 0) {
+    if (entry.uncompressedSize !== 0) throw new ZipFormatError('CORRUPT_FILE', `zip 条目 ${entry.name} 损坏`);
+    return;
+  }
+  const raw = createReadStream(path, { start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 20 });
+  const out = entry.method === 8 ? createInflateRaw({ chunkSize: 256 * 1024 }) : new PassThrough();
+  pipeline(raw, out, () => undefined); // errors surface in the iteration below
+  let crc = 0;
+  let length = 0;
+  try {
+    for await (const chunk of out as AsyncIterable<Buffer>) {
+      length += chunk.length;
+      if (length > entry.uncompressedSize) throw new ZipFormatError('CORRUPT_FILE', `zip 条目 ${entry.name} 大小不符`);
+      crc = crc32(chunk, crc);
+      yield chunk;
+    }
+  } catch (err) {
+    if (err instanceof ZipFormatError) throw err;
+    throw ioError(err) ?? new ZipFormatError('CORRUPT_FILE', `zip 条目 ${entry.name} 的压缩数据无效`);
+  } finally {
+    raw.destroy();
+    out.destroy();
+  }
+  if (length !== entry.uncompressedSize || crc >>> 0 !== entry.crc >>> 0) {
+    throw new ZipFormatError('CORRUPT_FILE', `zip 条目 ${entry.name} 校验失败`);
+  }
+}
+
+/** The whole content of a (small) entry, checked like entryContent. */
+export async function readEntry(path: string, fh: FileHandle, entry: ZipEntry): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of entryContent(path, fh, entry)) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** A part to hand over, under the name exceljs expects. */
+export interface PlannedPart {
+  name: string;
+  content: Buffer;
 }
 
 function localHeader(name: string, flags: number, method: number, crc: number, csize: number, usize: number): Buffer {
@@ -169,7 +213,7 @@ function localHeader(name: string, flags: number, method: number, crc: number, c
   return Buffer.concat([h, nameBytes]);
 }
 
-/** A stored (uncompressed) record for a part made up here. */
+/** A stored (uncompressed) zip record. */
 function storedRecord(name: string, content: Buffer): Buffer {
   return Buffer.concat([localHeader(name, 0, 0, crc32(content), content.length, content.length), content]);
 }
@@ -181,51 +225,25 @@ function endOfDirectory(): Buffer {
 }
 
 /**
- * A readable zip stream made of the planned parts in the planned order (the central directory
- * left out: streaming readers do not use it). `onPipe` sees the stream it is piped into, so the
- * caller can listen for the errors of exceljs's internal unzip stream.
+ * A zip stream of the given parts, stored, in the given order (no central directory: streaming
+ * readers do not use it). `onPipe` sees the stream it is piped into, so the caller can listen
+ * for the errors of exceljs's internal unzip stream.
  */
 export class PlannedZipStream extends Readable {
-  private readonly parts: AsyncGenerator<Buffer>;
-  private pending = false;
+  private next = 0;
 
   constructor(
-    path: string,
-    fh: FileHandle,
-    plan: PlannedPart[],
+    private readonly parts: PlannedPart[],
     private readonly onPipe: (destination: NodeJS.WritableStream) => void,
   ) {
-    super({ highWaterMark: 1 << 20 });
-    this.parts = (async function* () {
-      for (const part of plan) {
-        if ('content' in part) yield storedRecord(part.name, part.content);
-        else yield* entryRecord(path, fh, part.entry, part.name);
-      }
-      yield endOfDirectory();
-    })();
+    super();
   }
 
   override _read(): void {
-    if (this.pending) return;
-    this.pending = true;
-    this.parts.next().then(
-      (r) => {
-        this.pending = false;
-        if (this.destroyed) return;
-        this.push(r.done ? null : r.value);
-      },
-      (err: unknown) => {
-        this.pending = false;
-        this.destroy(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.parts.return(undefined).then(
-      () => callback(error),
-      () => callback(error),
-    );
+    const part = this.parts[this.next++];
+    if (part) this.push(storedRecord(part.name, part.content));
+    else if (this.next === this.parts.length + 1) this.push(endOfDirectory());
+    else this.push(null);
   }
 
   override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
