@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import iconv from 'iconv-lite';
+import { AutoDecoder, CsvParser } from '../modules/registry/workbook/csv-reader.js';
 import type { RegionImportRow } from '../modules/regions/service.js';
 
 export interface RegionsCsvError {
@@ -10,40 +10,19 @@ export interface RegionsCsvError {
   message: string;
 }
 
-/** Decodes a small text file: UTF-8 (with or without BOM) or GB18030. */
-export function decodeText(buf: Buffer): string {
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3).toString('utf8');
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
-  try {
-    return utf8.decode(buf);
-  } catch {
-    return iconv.decode(buf, 'gb18030');
-  }
-}
-
-/** RFC 4180 records (quoted fields, doubled quotes, embedded newlines, CRLF or LF). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else field += c;
-      continue;
-    }
-    if (c === '"' && field === '') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
-  return rows;
+/** Decodes with the registry's CSV layer (UTF-8 with or without BOM, or GB18030) and parses RFC 4180. */
+function parseRecords(buf: Buffer): string[][] {
+  const records: string[][] = [];
+  const parser = new CsvParser(2000, 50, (n, cells) => {
+    const rec: string[] = [];
+    for (const c of cells) rec[c.col - 1] = c.text;
+    records[n - 1] = Array.from(rec, (x) => x ?? '');
+  }, () => undefined);
+  const decoder = new AutoDecoder();
+  parser.write(decoder.write(buf));
+  parser.write(decoder.end());
+  parser.end();
+  return Array.from(records, (r) => r ?? []);
 }
 
 const MAX_BYTES = 20 * 1024 * 1024;
@@ -60,7 +39,12 @@ export async function readRegionsCsv(path: string): Promise<{ ok: true; rows: Re
   }
   if (buf.length === 0) return { ok: false, errors: [{ row: null, column: null, value: null, code: 'EMPTY_FILE', message: '文件为空' }] };
   if (buf[0] === 0x50 && buf[1] === 0x4b) return { ok: false, errors: [{ row: null, column: null, value: null, code: 'NOT_CSV', message: '这是 .xlsx 文件，请另存为 CSV（UTF-8）后再导入' }] };
-  const records = parseCsv(decodeText(buf));
+  let records: string[][];
+  try {
+    records = parseRecords(buf);
+  } catch {
+    return { ok: false, errors: [{ row: null, column: null, value: null, code: 'ENCODING', message: '文件编码无法识别，请另存为 UTF-8 或 GB18030 编码的 CSV' }] };
+  }
   const header = (records[0] ?? []).map((h) => h.trim().replace(/^\*|\*$/g, ''));
   const idx = (name: string) => header.indexOf(name);
   const errors: RegionsCsvError[] = [];
