@@ -15,6 +15,16 @@ const projects = [
     },
   },
 ];
+// Browser tests (e2e/): Debian's chromium against `tuopin serve` with the demo data, one file at a time.
+projects.push({
+  test: {
+    ...common,
+    name: 'e2e',
+    include: ['e2e/**/*.test.ts'],
+    globalSetup: ['e2e/global-setup.ts'],
+    fileParallelism: false,
+  } as (typeof projects)[number]['test'],
+});
 if (process.env.DATABASE_URL) {
   projects.push({
     test: {

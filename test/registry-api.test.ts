@@ -35,6 +35,16 @@ describe('households over HTTP', () => {
     expect(r.json()).toEqual({ status: 'ok' });
   });
 
+  it('serves the OpenAPI description at /api/docs without login', async () => {
+    const r = await req(null, 'GET', '/api/docs/json');
+    expect(r.statusCode).toBe(200);
+    const doc = r.json();
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const p of ['/api/households', '/api/households/{id}', '/api/imports', '/api/exports/registry', '/api/regions', '/api/auth/login', '/api/health']) {
+      expect(Object.keys(doc.paths), p).toContain(p);
+    }
+  });
+
   it('refuses anonymous callers on every registry route', async () => {
     for (const [m, u] of [['GET', '/api/households'], ['GET', '/api/households/0190a6c4-0000-7000-8000-000000000000'], ['POST', '/api/households'],
       ['GET', '/api/regions'], ['GET', '/api/dictionaries'], ['POST', '/api/imports'], ['GET', '/api/exports/registry'], ['GET', '/api/auth/me']] as const) {

@@ -156,6 +156,22 @@ describe('GET /api/stats/by-region', () => {
     expect(c.parent).toMatchObject({ households: 6, poorPeople: 11 });
   });
 
+  it('sums villages upwards, leaving out regions with no village (urban subdistricts)', async () => {
+    await t.db.execute(
+      `INSERT INTO region_populations (code, year, rural_population, source) VALUES ($1, 2016, 100, 'test'), ($2, 2016, 50, 'test'), ($3, 2016, 30, 'test'), ($4, 2016, 200, 'test')`,
+      [V1, V2, V_OTHER_TOWNSHIP, V_OTHER_COUNTY],
+    );
+    const c = (await req('city', '/api/stats/by-region?year=2016')).json();
+    expect(c.populationYear).toBe(2016);
+    // 榆中县: its two townships with villages (150 + 30); the other townships have none.
+    expect(c.items.find((i: { code: string }) => i.code === '620123000000')).toMatchObject({ ruralPopulation: 180, populationBasis: 'sum', incidence: Number((8 / 180).toFixed(6)) });
+    expect(c.items.find((i: { code: string }) => i.code === '620121000000')).toMatchObject({ ruralPopulation: 200, populationBasis: 'sum', incidence: 0.015 });
+    // A district without villages has no rural registry here: unknown, and left out of the city's sum.
+    expect(c.items.find((i: { code: string }) => i.code === '620102000000')).toMatchObject({ ruralPopulation: null, incidence: null });
+    expect(c.parent).toMatchObject({ ruralPopulation: 380, populationBasis: 'sum', poorPeople: 11 });
+    expect(c.parent.incidence).toBeCloseTo(11 / 380, 6);
+  });
+
   it('refuses anonymous callers and regions outside the scope', async () => {
     expect((await req(null, '/api/stats/by-region')).statusCode).toBe(401);
     expect((await req('yongdeng', '/api/stats/by-region?parent=620123000000')).statusCode).toBe(404);

@@ -6,6 +6,8 @@ import { loadConfig, type Config } from '../core/config.js';
 import { systemCtx, ROLES, type Role } from '../core/context.js';
 import type { Db } from '../core/db.js';
 import { createUser } from '../modules/access/service.js';
+import { compareDataset } from '../modules/comparison/compare.js';
+import { datasetFindings } from '../modules/comparison/service.js';
 import { importRegions } from '../modules/regions/service.js';
 import { loadDemo, DEMO_PASSWORD } from '../modules/registry/demo/load.js';
 import { exportRegistry } from '../modules/registry/export.js';
@@ -15,6 +17,7 @@ import { buildApp } from '../server/app.js';
 import { openAndPrepare } from '../server/bootstrap.js';
 import { readRegionsCsv } from './regions-csv.js';
 import { EXIT_FAILURE, EXIT_OK, makeOut, Rejected, reportError, type Out } from './output.js';
+import { ValidationError } from '../core/errors.js';
 
 /**
  * `tuopin`: every batch job and report. Global options may stand before or after the command:
@@ -162,6 +165,48 @@ program
       const ctx = systemCtx(db);
       const res = await exportRegistry(ctx, path.resolve(file), { region: o.region, unmasked: o.unmasked });
       out.result({ ok: true, file: path.resolve(file), ...res }, `已导出 ${res.households} 户 ${res.members} 人到 ${file}${res.masked ? '（已脱敏）' : '（未脱敏，已记入审计）'}`);
+    });
+  });
+
+program
+  .command('compare')
+  .description('数据比对：部门数据文件（.xlsx 第一个工作表或 .csv）与建档立卡按证件号码比对，输出线索')
+  .argument('<file>', '部门数据文件')
+  .requiredOption('--kind <kind>', '数据类别：hukou payroll vehicle business property education medical insurance pension dibao disability loan')
+  .option('--year <year>', '数据年度（默认今年）', (v) => Number(v))
+  .option('--purpose <text>', '比对目的', '命令行比对')
+  .option('--authorisation <text>', '授权依据（农户书面授权或文件号）', '操作员在服务器上运行（命令行）')
+  .action(async (file: string, o: { kind: string; year?: number; purpose: string; authorisation: string }) => {
+    const p = path.resolve(file);
+    const reject = (errors: { row: number | null; column: string | null; value: string | null; code: string; message: string }[]) => {
+      throw new Rejected({ ok: false, errors }, `文件被拒绝：\n${errors.map((e) => `  ${e.row ? `第${e.row}行` : ''}${e.column ? `「${e.column}」` : ''} ${e.message} [${e.code}]`).join('\n')}`);
+    };
+    if (!fs.existsSync(p)) reject([{ row: null, column: null, value: p, code: 'FILE_NOT_FOUND', message: `文件不存在：${p}` }]);
+    if (o.year !== undefined && !Number.isInteger(o.year)) reject([{ row: null, column: null, value: String(o.year), code: 'BAD_YEAR', message: '年度应为四位整数' }]);
+    await withDb(async (db) => {
+      const ctx = systemCtx(db);
+      const bar = out.progress('比对');
+      let res;
+      try {
+        res = await compareDataset(ctx, { path: p, kind: o.kind, year: o.year, purpose: o.purpose, authorisation: o.authorisation, onProgress: (n) => bar.update(n) });
+      } catch (e) {
+        bar.stop();
+        if (e instanceof ValidationError) {
+          const d = e.details as { errors?: { row: number | null; column: string | null; value: string | null; code: string; message: string }[] } | undefined;
+          reject(d?.errors ?? [{ row: null, column: null, value: null, code: e.code, message: e.message }]);
+        }
+        throw e;
+      }
+      bar.stop();
+      if (!res.ok) return reject(res.errors);
+      const findings = (await datasetFindings(ctx, res.datasetId)).map((f) => ({
+        idNumber: f.idNumber, code: f.code, householdNumber: f.householdNumber, rule: f.rule, evidence: f.evidence, status: f.status,
+      }));
+      const summary = { datasetId: res.datasetId, kind: res.kind, year: res.year, rows: res.rows, findings: res.findings, byCode: res.byCode, rejected: res.rejected, issues: res.issues };
+      for (const r of res.rejected.slice(0, 50)) out.info(`被拒行：第${r.row}行「${r.column}」${r.message} [${r.code}]`);
+      out.result({ findings, summary },
+        `比对完成：${res.rows.total} 行，接受 ${res.rows.accepted}，拒绝 ${res.rows.rejected}，匹配在册 ${res.rows.matched}；线索 ${res.findings.total} 条（新 ${res.findings.new}，关闭 ${res.findings.closed}）\n` +
+        Object.entries(res.byCode).map(([c, n]) => `  ${c}: ${n}`).join('\n'));
     });
   });
 

@@ -17,6 +17,26 @@ export const PERMISSIONS = {
   'regions.write': ['city'],
   'users.manage': ['city', 'county'],
   'audit.read': ['city', 'inspector'],
+  /** 帮扶: plans, measures, benefits, 两不愁三保障 of households in scope (a helper: paired households only). */
+  'assistance.read': ['city', 'county', 'township', 'village', 'helper', 'inspector'],
+  'assistance.write': ['city', 'county', 'township', 'village', 'helper'],
+  /** Approve a household's plan (一户一策 review). */
+  'assistance.approve': ['city', 'county', 'township'],
+  'assistance.export': ['city', 'county', 'township', 'village', 'inspector'],
+  /** Cadres, pairing, village work teams (a helper reads their own record). */
+  'cadres.read': ['city', 'county', 'township', 'village', 'helper', 'inspector'],
+  'cadres.write': ['city', 'county', 'township', 'village'],
+  /** The measure catalog and the policy calculators (reference data, no personal data). */
+  'policy.read': ['city', 'county', 'township', 'village', 'helper', 'inspector'],
+  /** 数据比对: upload a department dataset and run the comparison (within the uploader's scope). */
+  'comparison.upload': ['city', 'county', 'department'],
+  /** Findings and datasets; a department user sees only the datasets it uploaded, no findings. */
+  'comparison.read': ['city', 'county', 'township', 'village', 'inspector'],
+  'comparison.datasets': ['city', 'county', 'department', 'inspector'],
+  /** Confirm or dismiss a finding (routed to the household's village and township). */
+  'comparison.verify': ['county', 'township', 'village'],
+  /** Change rule parameters (a new effective-dated row). */
+  'comparison.rules': ['city'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

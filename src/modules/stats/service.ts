@@ -120,15 +120,18 @@ function subtreeWhere(ctx: Ctx, code: string, params: unknown[]): string {
   return conds.join(' AND ');
 }
 
-/** Current members per household, for the households of the subtree only. */
-function peopleJoin(where: string): string {
-  return `LEFT JOIN (
-      SELECT m.county_code, m.household_id, count(*)::int AS n
-        FROM members m
-        JOIN households h ON h.county_code = m.county_code AND h.id = m.household_id
-       WHERE m.left_at IS NULL AND ${where}
-       GROUP BY m.county_code, m.household_id
-    ) p ON p.county_code = h.county_code AND p.household_id = h.id`;
+/**
+ * The households of the subtree, one row each, with their current members counted. A plain join
+ * grouped by the household key: with table statistics PostgreSQL hash-joins it, without them
+ * (a fresh PGlite load) it is still one index lookup per household, never a re-run aggregate.
+ */
+function householdsWithPeople(where: string, extra = ''): string {
+  return `SELECT h.county_code, h.id, h.village_code, h.poverty_status, h.category, h.main_cause,
+                 h.identification_year, h.exit_year, count(m.id)::int AS n
+            FROM households h
+            LEFT JOIN members m ON m.county_code = h.county_code AND m.household_id = h.id AND m.left_at IS NULL
+           WHERE ${where}${extra}
+           GROUP BY h.county_code, h.id`;
 }
 
 function toBuckets(map: Map<string, { households: number; people: number }>): Bucket[] {
@@ -144,10 +147,8 @@ export async function overview(ctx: Ctx, input: { region?: string }): Promise<Ov
   const where = subtreeWhere(ctx, region.code, params);
   const rows = await ctx.db.query<{ status: string; category: string; cause: string; households: number; people: number }>(
     `SELECT h.poverty_status AS status, h.category, h.main_cause AS cause,
-            count(*)::int AS households, COALESCE(sum(p.n), 0)::int AS people
-       FROM households h
-       ${peopleJoin(where)}
-      WHERE ${where}
+            count(*)::int AS households, COALESCE(sum(h.n), 0)::int AS people
+       FROM (${householdsWithPeople(where)}) h
       GROUP BY h.poverty_status, h.category, h.main_cause`,
     params,
   );
@@ -192,17 +193,28 @@ interface PopRow {
 
 /**
  * Population of each region in a subtree for one year: its own row, or else the sum over the
- * regions directly below it when every one of them is known (recursively). Unknown → null.
+ * regions below it (recursively down to the villages). A region below with no village anywhere
+ * under it and no row of its own (an urban subdistrict) holds no rural registry and is left out
+ * of the sum; any other unknown part makes the total unknown (null), never an estimate.
  */
 function resolvePopulations(regions: RegionRow[], pops: PopRow[]): Map<string, { value: number | null; basis: 'own' | 'sum' | null }> {
   const own = new Map(pops.map((p) => [p.code, p.rural_population]));
   const children = new Map<string, string[]>();
+  const level = new Map(regions.map((r) => [r.code, r.level]));
   for (const r of regions) {
     if (!r.parent_code) continue;
     const list = children.get(r.parent_code) ?? [];
     list.push(r.code);
     children.set(r.parent_code, list);
   }
+  const villageMemo = new Map<string, boolean>();
+  const hasVillage = (code: string): boolean => {
+    const hit = villageMemo.get(code);
+    if (hit !== undefined) return hit;
+    const v = level.get(code) === 'village' || (children.get(code) ?? []).some(hasVillage);
+    villageMemo.set(code, v);
+    return v;
+  };
   const memo = new Map<string, { value: number | null; basis: 'own' | 'sum' | null }>();
   const resolve = (code: string): { value: number | null; basis: 'own' | 'sum' | null } => {
     const hit = memo.get(code);
@@ -211,7 +223,7 @@ function resolvePopulations(regions: RegionRow[], pops: PopRow[]): Map<string, {
     const o = own.get(code);
     if (o !== undefined) out = { value: o, basis: 'own' };
     else {
-      const kids = children.get(code) ?? [];
+      const kids = (children.get(code) ?? []).filter((k) => own.has(k) || hasVillage(k));
       let sum = 0;
       let known = kids.length > 0;
       for (const k of kids) {
@@ -276,14 +288,12 @@ export async function byRegion(ctx: Ctx, input: { parent?: string; year?: number
   }>(
     `SELECT left(h.village_code, ${len}) AS prefix,
             count(*)::int AS households,
-            COALESCE(sum(p.n), 0)::int AS people,
+            COALESCE(sum(h.n), 0)::int AS people,
             (count(*) FILTER (WHERE h.poverty_status IN ('未脱贫', '返贫')))::int AS poor_households,
-            COALESCE(sum(p.n) FILTER (WHERE h.poverty_status IN ('未脱贫', '返贫')), 0)::int AS poor_people,
+            COALESCE(sum(h.n) FILTER (WHERE h.poverty_status IN ('未脱贫', '返贫')), 0)::int AS poor_people,
             (count(*) FILTER (WHERE h.poverty_status = '已脱贫'))::int AS exited_households,
-            COALESCE(sum(p.n) FILTER (WHERE h.poverty_status = '已脱贫'), 0)::int AS exited_people
-       FROM households h
-       ${peopleJoin(where)}
-      WHERE ${where} AND h.poverty_status <> '已剔除'
+            COALESCE(sum(h.n) FILTER (WHERE h.poverty_status = '已脱贫'), 0)::int AS exited_people
+       FROM (${householdsWithPeople(where, " AND h.poverty_status <> '已剔除'")}) h
       GROUP BY GROUPING SETS ((left(h.village_code, ${len})), ())`,
     params,
   );
@@ -320,11 +330,9 @@ export async function trends(ctx: Ctx, input: { region?: string }): Promise<Tren
     `SELECT CASE WHEN GROUPING(h.identification_year) = 0 THEN 'identification'
                  WHEN GROUPING(h.poverty_status) = 0 THEN 'exitStatus' ELSE 'exit' END AS kind,
             COALESCE(h.identification_year, h.exit_year) AS year,
-            count(*)::int AS households, COALESCE(sum(p.n), 0)::int AS people,
+            count(*)::int AS households, COALESCE(sum(h.n), 0)::int AS people,
             h.poverty_status AS status
-       FROM households h
-       ${peopleJoin(where)}
-      WHERE ${where} AND h.poverty_status <> '已剔除'
+       FROM (${householdsWithPeople(where, " AND h.poverty_status <> '已剔除'")}) h
       GROUP BY GROUPING SETS ((h.identification_year), (h.exit_year), (h.exit_year, h.poverty_status))`,
     params,
   );
