@@ -8,6 +8,13 @@
  * Other characters, including Chinese text, are returned unchanged.
  */
 export function toHalfWidth(s: string): string {
+  // Most values have nothing to fold: answer without building a new string.
+  let i0 = 0;
+  for (; i0 < s.length; i0++) {
+    const c = s.charCodeAt(i0);
+    if ((c >= 0xff01 && c <= 0xff5e) || c === 0x3000) break;
+  }
+  if (i0 === s.length) return s;
   let out = '';
   let changed = false;
   for (let i = 0; i < s.length; i++) {
