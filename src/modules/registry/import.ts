@@ -180,6 +180,11 @@ export async function importRegistry(ctx: Ctx, src: RegistrySource | RowsSource,
   }
   const result = outcome as ImportResult | null;
   if (!result) throw new Error('import finished without an outcome');
+  if (result.ok && !result.dryRun && result.households > 0) {
+    // Fresh planner statistics after a bulk load: PGlite never runs autovacuum, and without
+    // them the list and statistics queries choose nested loops over the whole registry.
+    await ctx.db.execute('ANALYZE households, members, household_incomes, person_keys, household_keys');
+  }
   if (!result.ok) {
     // Keep a record of the rejected file and why (nothing else was written).
     const batchId = newId();
