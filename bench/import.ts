@@ -41,7 +41,7 @@ function run(engine: string, mode: string): Phase {
     env.DATABASE_URL = u.toString();
   } else delete env.DATABASE_URL;
   try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/import-worker.ts', mode, dataDir, dir], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, ['--max-old-space-size=512', '--import', 'tsx', 'bench/import-worker.ts', mode, dataDir, dir], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
     return JSON.parse(out.trim().split('\n').pop()!) as Phase;
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -51,6 +51,17 @@ const STAGE_M_COLS = ['row', 'id', 'household_id', 'county_code', 'household_num
 
 class Rollback extends Error {}
 
+/**
+ * A flat copy of a string. The file readers hand out slices of large decoded chunks, and V8
+ * keeps a whole chunk alive for as long as any slice of it is referenced; anything this import
+ * keeps until the end (error values, the household map) is copied so memory stays bounded.
+ */
+function own(s: string): string;
+function own(s: string | null): string | null;
+function own(s: string | null): string | null {
+  return s === null ? null : Buffer.from(s, 'utf8').toString('utf8');
+}
+
 function pgArray(a: string[]): string {
   return '{' + a.map((s) => '"' + s.replace(/["\\]/g, (c) => '\\' + c) + '"').join(',') + '}';
 }
@@ -83,7 +94,7 @@ export async function importRegistry(ctx: Ctx, src: RegistrySource | RowsSource,
   let errorCount = 0;
   const addError = (e: ImportError) => {
     errorCount++;
-    if (errors.length < maxErrors) errors.push(e);
+    if (errors.length < maxErrors) errors.push({ ...e, column: own(e.column), value: own(e.value), message: own(e.message) });
   };
 
   let outcome: ImportResult | null = null;
@@ -113,7 +124,7 @@ export async function importRegistry(ctx: Ctx, src: RegistrySource | RowsSource,
         if ('severity' in item) {
           const issue = item as FileIssue;
           const e: ImportError = { sheet: issue.sheet, row: issue.row, column: issue.column, value: issue.value, code: issue.code, message: issue.message };
-          if (issue.severity === 'warning') warnings.push(e);
+          if (issue.severity === 'warning') warnings.push({ ...e, value: own(e.value) });
           else addError(e);
           continue;
         }
@@ -256,7 +267,7 @@ function stageHousehold(ctx: Ctx, row: RawRow, villages: Set<string>, addError: 
   const iv = inc.value;
   const id = newId();
   const county = hv ? hv.villageCode.slice(0, 6) : null;
-  if (number && !staged.has(number)) staged.set(number, { id, county });
+  if (number && !staged.has(number)) staged.set(own(number), { id, county: own(county) });
   const values: unknown[] = [row.row, id, newId(), county, ok];
   for (const k of H_KEYS) {
     if (k === 'householdNumber') values.push(number || null);
