@@ -7,5 +7,5 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const main = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.ts');
-const r = spawnSync(process.execPath, ['--max-old-space-size=512', '--import', 'tsx', main, ...process.argv.slice(2)], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--max-old-space-size=512', '--import', import.meta.resolve('tsx'), main, ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(r.status ?? 2);

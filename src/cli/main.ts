@@ -6,6 +6,8 @@ import { loadConfig, type Config } from '../core/config.js';
 import { systemCtx, ROLES, type Role } from '../core/context.js';
 import type { Db } from '../core/db.js';
 import { createUser } from '../modules/access/service.js';
+import { parseFactArgs, runCalculator } from '../modules/assistance/calc.js';
+import { exportPlans } from '../modules/assistance/export.js';
 import { compareDataset } from '../modules/comparison/compare.js';
 import { datasetFindings } from '../modules/comparison/service.js';
 import { importRegions } from '../modules/regions/service.js';
@@ -257,6 +259,33 @@ report
       const lines = res.targets.map((t) => `${t.clause.padEnd(8)} ${t.indicator}：计划 ${t.planned}${t.unit}${t.year ? `（${t.year}）` : ''}，实际 ${t.reached ?? '—'} ${t.status}`);
       out.result({ targets: res.targets, source: res.source, asOf: res.asOf }, `${res.source.title}（${res.source.published}）\n${lines.join('\n')}\n共 ${res.targets.length} 项目标`);
     });
+  });
+
+const plans = program.command('plans').description('帮扶计划（一户一策）');
+plans
+  .command('export')
+  .description('导出帮扶计划 .xlsx：工作表「计划措施」每项措施一行，「计划」每户每年一行')
+  .argument('<file>', '输出 .xlsx 文件')
+  .option('--region <code>', '只导出该区划（12 位代码）及下级')
+  .option('--year <year>', '只导出该年度', (v) => Number(v))
+  .action(async (file: string, o: { region?: string; year?: number }) => {
+    await withDb(async (db) => {
+      const res = await exportPlans(systemCtx(db), path.resolve(file), { region: o.region, year: o.year });
+      out.result({ ok: true, file: path.resolve(file), ...res }, `已导出 ${res.plans} 个计划、${res.measures} 项措施到 ${file}`);
+    });
+  });
+
+program
+  .command('calc')
+  .description('政策计算器：tuopin calc NAME [--facts JSON | key=value …] [--as-of YYYY-MM-DD]，输出金额、依据条款和理由')
+  .argument('<name>', 'trainingSubsidy, workshopAwards, incubationSubsidy, healthChain, healthTopUp, pensionContribution, dibaoCoverage, collectiveIncome')
+  .argument('[facts...]', 'key=value（嵌套用点：income.wage=3000）')
+  .option('--facts <json>', '事实（JSON 对象）')
+  .option('--as-of <date>', '规则适用日期（默认今天）')
+  .action((name: string, pairs: string[], o: { facts?: string; asOf?: string }) => {
+    const res = runCalculator(name, parseFactArgs(pairs, o.facts), o.asOf);
+    const d = res.decision as { amount?: number; eligible?: boolean; reasons: string[] };
+    out.result(res, `${res.calculator.title}（${res.calculator.clause}，规则适用日期 ${res.asOf}）\n${d.reasons.map((r) => `  ${r}`).join('\n')}${d.amount !== undefined ? `\n金额：${d.amount} 元（${res.calculator.amount}）${d.eligible === false ? '，不符合条件' : ''}` : ''}`);
   });
 
 const auditCmd = program.command('audit').description('审计日志');

@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import type { Config } from '../core/config.js';
 import type { Db } from '../core/db.js';
 import { accessRoutes } from '../modules/access/routes.js';
+import { assistanceRoutes } from '../modules/assistance/routes.js';
 import { comparisonRoutes } from '../modules/comparison/routes.js';
 import { regionRoutes } from '../modules/regions/routes.js';
 import { registryRoutes } from '../modules/registry/routes.js';
@@ -63,6 +64,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   regionRoutes(app, db);
   registryRoutes(app, db);
   statsRoutes(app, db);
+  assistanceRoutes(app, db);
   comparisonRoutes(app, db);
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));

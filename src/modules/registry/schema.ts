@@ -67,6 +67,10 @@ export const households = pgTable(
     unique('households_number_uq').on(t.countyCode, t.householdNumber),
     index('households_id_idx').on(t.id),
     index('households_village_idx').on(t.villageCode),
+    // The list's default filter (not removed) and sorts.
+    index('households_village_active_idx').on(t.villageCode).where(sql`poverty_status <> '已剔除'`),
+    index('households_number_idx').on(t.householdNumber),
+    index('households_updated_idx').on(t.updatedAt),
     index('households_status_idx').on(t.countyCode, t.povertyStatus),
   ],
 );
