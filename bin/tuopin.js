@@ -2,6 +2,7 @@
 // Runs the TypeScript CLI through tsx (no build step): `tuopin …` or `npm run tuopin -- …`.
 // The V8 heap is capped at 512 MB so a long import collects its garbage early instead of growing
 // (imports and exports stream; 200 MB of heap is enough for a 1M-member file).
+/* global process */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,0 +1,433 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { audit } from '../../core/audit.js';
+import type { Ctx } from '../../core/context.js';
+import { csvField, type Queryable } from '../../core/db.js';
+import { newId } from '../../core/ids.js';
+import { ValidationError } from '../../core/errors.js';
+import { assertCan } from '../access/policy.js';
+import { scopeSql } from '../access/scope.js';
+import { ID_HEADER, isKind, KIND_SPECS, KINDS, NAME_HEADER, sqlType, type ColSpec, type Kind } from './kinds.js';
+import { mapHeader, parseRow, type ColumnMatch, type RowIssue } from './parse.js';
+import { effectiveRules, LANZHOU_COUNTIES, OUTSIDE_COUNTY, RULES, type EffectiveRule, type FindingCode } from './rules.js';
+import { readTable, readTableBatches, TableFileError, type TableRow } from './table-reader.js';
+
+/**
+ * Department data comparison, set-based: the file is streamed and each row normalised in JS,
+ * the good rows are COPYed into a temporary staging table, matched to the registry's members by
+ * the normalised ID number in one join, and every rule is one INSERT … SELECT into a temporary
+ * table of findings, which is then upserted into comparison_findings (unique per county, code,
+ * ID number and rule key, so a re-run updates instead of duplicating). Open findings of the same
+ * kind and year within the uploader's scope that this dataset no longer shows are closed.
+ *
+ * The comparison covers the part of the registry within the uploader's scope (the whole registry
+ * for the city office or a city-level department). The year defaults to the current year; the
+ * reference date for "active" 低保 rows and the rule parameters is 31 December of that year, or
+ * today for the current year. Age for PENSION_GAP is the age reached in that year
+ * (year − birth year from the ID number).
+ */
+
+export interface CompareInput {
+  path: string;
+  kind: string;
+  year?: number;
+  purpose: string;
+  authorisation: string;
+  fileName?: string;
+  onProgress?: (rows: number) => void;
+}
+
+export interface CompareSummary {
+  rows: { total: number; accepted: number; rejected: number; matched: number };
+  findings: { total: number; new: number; seen: number; closed: number };
+  byCode: Record<string, number>;
+}
+
+export type CompareResult =
+  | ({ ok: true; datasetId: string; kind: Kind; year: number; columns: ColumnMatch[]; rejected: RowIssue[]; issues: RowIssue[] } & CompareSummary)
+  | { ok: false; errors: RowIssue[] };
+
+const MAX_LISTED = 1000;
+
+/** TUOPIN_COMPARE_TIMING=1 prints each phase's time to stderr (benchmarking). */
+const TIMING = process.env.TUOPIN_COMPARE_TIMING === '1';
+let lastMark = performance.now();
+function mark(label: string): void {
+  if (!TIMING) return;
+  const now = performance.now();
+  process.stderr.write(`[compare] ${label}: ${((now - lastMark) / 1000).toFixed(2)} s\n`);
+  lastMark = now;
+}
+
+function lit(v: unknown): string {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (Array.isArray(v)) return `ARRAY[${v.map((x) => lit(String(x))).join(', ')}]::text[]`;
+  return `'${String(v).replace(/'/g, "''")}'`;
+}
+const likeAny = (v: unknown) => lit((Array.isArray(v) ? v : [v]).map((x) => `%${String(x).replace(/[%_\\]/g, '\\$&')}%`));
+const num = (v: unknown) => lit(Number(v));
+
+const NEEDS_QUOTES = /[",\n\r]/;
+/** A COPY csv line of already trimmed values (csvLine without its per-field trim check). */
+function stageLine(rowNum: number, id: string, name: string, birth: string, values: (string | number | null)[]): string {
+  let line = `${rowNum},${id},${NEEDS_QUOTES.test(name) ? '"' + name.replace(/"/g, '""') + '"' : name},${birth}`;
+  for (const v of values) {
+    if (v === null) line += ',';
+    else if (typeof v === 'number') line += ',' + v;
+    else line += ',' + (v === '' || NEEDS_QUOTES.test(v) || v.trim() !== v ? csvField(v) : v);
+  }
+  return line + '\n';
+}
+
+export async function fileSha256(p: string): Promise<string> {
+  const h = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(p)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+export function currentYear(): number {
+  return new Date().getFullYear();
+}
+
+export function referenceDate(year: number): string {
+  const now = new Date();
+  if (year >= now.getFullYear()) return now.toISOString().slice(0, 10);
+  return `${year}-12-31`;
+}
+
+/** Kind and file checks common to preview and compare: a file-level problem is thrown as ValidationError. */
+function checkKind(kind: string): Kind {
+  if (!isKind(kind)) throw new ValidationError(`未知的数据类别「${kind}」，应为 ${KINDS.join('、')} 之一`, { errors: [{ row: null, column: null, value: kind, code: 'UNKNOWN_KIND', message: `未知的数据类别「${kind}」` }] }, 'UNKNOWN_KIND');
+  return kind;
+}
+
+export interface PreviewResult {
+  kind: Kind;
+  columns: ColumnMatch[];
+  missing: string[];
+  header: string[];
+  rows: { row: number; cells: string[] }[];
+}
+
+/** The detected columns and the first rows, without comparing or writing anything. */
+export async function previewDataset(ctx: Ctx, p: string, kindIn: string, n = 20): Promise<PreviewResult> {
+  assertCan(ctx.actor, 'comparison.upload');
+  const kind = checkKind(kindIn);
+  let header: string[] | null = null;
+  const rows: { row: number; cells: string[] }[] = [];
+  try {
+    for await (const rec of readTable(p)) {
+      if (!header) header = rec.cells;
+      else rows.push(rec);
+      if (rows.length >= n) break;
+    }
+  } catch (e) {
+    if (e instanceof TableFileError) throw new ValidationError(e.message, { errors: [{ row: null, column: null, value: null, code: e.code, message: e.message }] }, e.code);
+    throw e;
+  }
+  if (!header) throw new ValidationError('文件没有表头行', { errors: [{ row: null, column: null, value: null, code: 'EMPTY_FILE', message: '文件没有表头行' }] }, 'EMPTY_FILE');
+  const map = mapHeader(kind, header);
+  return { kind, columns: map.columns, missing: map.missing, header, rows };
+}
+
+export async function compareDataset(ctx: Ctx, input: CompareInput): Promise<CompareResult> {
+  assertCan(ctx.actor, 'comparison.upload');
+  const kind = checkKind(input.kind);
+  const year = input.year ?? currentYear();
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new ValidationError(`年度「${input.year}」无效`, undefined, 'BAD_YEAR');
+  if (!input.purpose.trim()) throw new ValidationError('请填写比对目的', undefined, 'PURPOSE_REQUIRED');
+  if (!input.authorisation.trim()) throw new ValidationError('请填写授权依据（农户书面授权或文件号）', undefined, 'AUTHORISATION_REQUIRED');
+  lastMark = performance.now();
+  const hash = await fileSha256(input.path).catch(() => null);
+  mark('sha256');
+  if (hash === null) return { ok: false, errors: [{ row: null, column: null, value: input.path, code: 'FILE_NOT_FOUND', message: `无法读取文件：${input.path}` }] };
+  const fileName = input.fileName ?? path.basename(input.path);
+  const refDate = referenceDate(year);
+  const rules = await effectiveRules(ctx.db, kind, refDate);
+  const spec = KIND_SPECS[kind];
+  const keys = spec.columns.map((c) => c.key);
+  const stageCols = ['row', 'id_number', 'name', 'birth_date', ...keys];
+  const today = new Date().toISOString().slice(0, 10);
+
+  const rejected: RowIssue[] = [];
+  let rejectedCount = 0;
+  let total = 0;
+  let accepted = 0;
+  let columns: ColumnMatch[] = [];
+
+  // The header first (a file without the required columns is rejected before anything is written),
+  // then the rows are parsed while COPY streams them: the server parses one chunk as the next is read.
+  const it = readTableBatches(input.path)[Symbol.asyncIterator]();
+  const fileIssue = (e: TableFileError): CompareResult => ({ ok: false, errors: [{ row: null, column: null, value: null, code: e.code, message: e.message }] });
+  try {
+    let first: TableRow[] = [];
+    try {
+      for (;;) {
+        const n = await it.next();
+        if (n.done || n.value.length) {
+          first = n.done ? [] : n.value;
+          break;
+        }
+      }
+    } catch (e) {
+      if (e instanceof TableFileError) return fileIssue(e);
+      throw e;
+    }
+    const headerRec = first.shift();
+    if (!headerRec) return { ok: false, errors: [{ row: null, column: null, value: null, code: 'EMPTY_FILE', message: '文件没有表头行' }] };
+    const map = mapHeader(kind, headerRec.cells);
+    columns = map.columns;
+    if (map.missing.length) {
+      return { ok: false, errors: map.missing.map((h) => ({ row: headerRec.row, column: h, value: null, code: 'MISSING_COLUMN', message: `缺少必需的列「${h}」（${spec.department}）` })) };
+    }
+    const lines = async function* (): AsyncGenerator<string> {
+      let batch: TableRow[] | null = first;
+      while (batch) {
+        let chunk = '';
+        for (const rec of batch) {
+          total++;
+          if (input.onProgress && total % 50_000 === 0) input.onProgress(total);
+          const { row, issues } = parseRow(kind, map, rec, today);
+          if (!row) {
+            rejectedCount++;
+            for (const i of issues) if (rejected.length < MAX_LISTED) rejected.push(i);
+            continue;
+          }
+          accepted++;
+          chunk += stageLine(row.row, row.idNumber, row.name, row.birthDate, row.values);
+        }
+        if (chunk) yield chunk;
+        const n = await it.next();
+        batch = n.done ? null : n.value;
+      }
+    };
+    const present = spec.columns.filter((c) => map.index.has(c.header));
+    return await ctx.db.transaction(async (tx) => {
+      await tx.execute(`CREATE TEMP TABLE cmp_stage (row int, id_number varchar(18), name text, birth_date date,
+        ${spec.columns.map((c) => `${c.key} ${sqlType(c.type)}`).join(', ')}) ON COMMIT DROP`);
+      await tx.copyCsv('cmp_stage', stageCols, lines());
+      input.onProgress?.(total);
+      return runRules(tx, ctx, { kind, year, refDate, rules, hash, fileName, purpose: input.purpose, authorisation: input.authorisation, columns, present, rejected, total, accepted, rejectedCount });
+    });
+  } catch (e) {
+    if (e instanceof TableFileError) return fileIssue(e);
+    throw e;
+  } finally {
+    await it.return?.(undefined);
+  }
+}
+
+interface RunArgs {
+  kind: Kind;
+  year: number;
+  refDate: string;
+  rules: EffectiveRule[];
+  hash: string;
+  fileName: string;
+  purpose: string;
+  authorisation: string;
+  columns: ColumnMatch[];
+  /** The kind's columns the file has: the evidence shows these. */
+  present: ColSpec[];
+  rejected: RowIssue[];
+  total: number;
+  accepted: number;
+  rejectedCount: number;
+}
+
+/** The SQL expression of the region a finding is routed to (its scope key). */
+export const ROUTE_SQL = (alias: string) =>
+  `COALESCE(${alias}.village_code, CASE WHEN ${alias}.county_code = '${OUTSIDE_COUNTY}' THEN '620100000000' ELSE ${alias}.county_code || '000000' END)`;
+
+async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareResult> {
+  const datasetId = newId();
+  mark('stage (read + parse + COPY)');
+  await tx.execute('ANALYZE cmp_stage');
+  mark('analyze');
+  // Households whose members are not compared: removed (已剔除) or outside the uploader's scope. A
+  // small set in practice, so the match below is one hash join of the file with members plus an
+  // anti-join with this set; households are joined again only for the rows that become findings.
+  const sp: unknown[] = [];
+  const scope = scopeSql(ctx.actor, 'h.village_code', sp);
+  await tx.execute(
+    `CREATE TEMP TABLE cmp_excl ON COMMIT DROP AS
+     SELECT h.county_code, h.id FROM households h WHERE h.poverty_status = '已剔除' OR NOT (${scope})`, sp,
+  );
+  await tx.execute(
+    `CREATE TEMP TABLE cmp_reg ON COMMIT DROP AS
+     SELECT s.*, m.county_code AS m_county, m.id AS m_id, m.household_id AS m_household, m.name AS m_name, m.health AS m_health,
+            m.disability_grade AS m_grade, m.dibao AS m_dibao, NULL::text AS h_number, NULL::varchar(12) AS h_village
+       FROM cmp_stage s JOIN members m ON m.id_number = s.id_number AND m.left_at IS NULL
+      WHERE NOT EXISTS (SELECT 1 FROM cmp_excl x WHERE x.id = m.household_id AND x.county_code = m.county_code)`,
+  );
+  await tx.execute(`CREATE TEMP TABLE cmp_found (county_code varchar(6), household_id uuid, household_number text, village_code varchar(12),
+    member_id uuid, id_number varchar(18), name text, code text, rule_key text, year int, evidence jsonb) ON COMMIT DROP`);
+
+  mark('match (cmp_reg)');
+  const issues: RowIssue[] = (await tx.query<{ row: number; name: string; id_number: string }>(
+    `SELECT row, name, id_number FROM cmp_reg WHERE name IS DISTINCT FROM m_name ORDER BY row LIMIT ${MAX_LISTED}`,
+  )).map((r) => ({
+    row: r.row, column: '姓名', value: r.name, code: 'NAME_MISMATCH',
+    message: `证件号码 ${r.id_number.slice(0, 6)}********${r.id_number.slice(14)} 在建档立卡中登记的姓名与文件中的「${r.name}」不一致，请核实`,
+  }));
+
+  mark('name check');
+  // The evidence row, built only for the rows that produce a finding: the file's columns as normalised, and the row number.
+  const shown = (c: ColSpec) => (c.type === 'num' ? `trim_scale(r.${c.key})::text` : c.type === 'int' || c.type === 'date' ? `r.${c.key}::text` : `r.${c.key}`);
+  const ev = `jsonb_build_object('${ID_HEADER}', r.id_number, '${NAME_HEADER}', r.name, ${a.present.map((c) => `'${c.header}', ${shown(c)}`).join(', ')}${a.present.length ? ', ' : ''}'行号', r.row)`;
+  const Y = a.year;
+  const active = `(r.start_date IS NULL OR r.start_date <= DATE ${lit(a.refDate)}) AND (r.end_date IS NULL OR r.end_date >= DATE ${lit(a.refDate)})`;
+  const rowRule = async (code: FindingCode, where: string, order = 'r.row', extra = '') => {
+    await tx.execute(
+      `INSERT INTO cmp_found SELECT DISTINCT ON (r.id_number) r.m_county, r.m_household, r.h_number, r.h_village, r.m_id, r.id_number, r.name,
+              '${code}', '${code}:${Y}', ${Y}, ${ev}${extra ? ` || ${extra}` : ''}
+         FROM cmp_reg r WHERE ${where} ORDER BY r.id_number, ${order}`,
+    );
+  };
+  for (const rule of a.rules) {
+    const p = rule.params;
+    switch (rule.id) {
+      case 'DECEASED': case 'MOVED_OUT': case 'IMPRISONED': case 'MISSING':
+        await rowRule(rule.id, `r.status = ${lit(p.status)}`, 'r.change_date DESC NULLS LAST, r.row');
+        break;
+      case 'PUBLIC_PAYROLL':
+        await rowRule(rule.id, 'TRUE');
+        break;
+      case 'VEHICLE':
+        await rowRule(rule.id, `r.price >= ${num(p.minPrice)} AND NOT (r.vehicle_type LIKE ANY (${likeAny(p.farmTypes)}))`, 'r.price DESC, r.row');
+        break;
+      case 'BUSINESS':
+        await rowRule(rule.id, `r.status = ANY (${lit(p.statuses)})`);
+        break;
+      case 'PROPERTY':
+        await rowRule(rule.id, `r.house_use LIKE ANY (${likeAny(p.uses)})`);
+        break;
+      case 'DROPOUT':
+        await rowRule(rule.id, `r.stage LIKE ANY (${likeAny(p.stages)}) AND r.status = ANY (${lit(p.statuses)})`);
+        break;
+      case 'UNINSURED':
+        await rowRule(rule.id, `r.status = ANY (${lit(p.statuses)})`);
+        break;
+      case 'PENSION_GAP':
+        await rowRule(rule.id, `r.status = ANY (${lit(p.statuses)}) AND (${Y} - extract(year FROM r.birth_date)::int) BETWEEN ${num(p.minAge)} AND ${num(p.maxAge)}`,
+          'r.row', `jsonb_build_object('年龄', ${Y} - extract(year FROM r.birth_date)::int)`);
+        break;
+      case 'DIBAO_MISMATCH':
+        await rowRule(rule.id, `r.assistance = ${lit(p.assistance)} AND ${active} AND r.m_dibao IS NOT TRUE`, 'r.row',
+          `jsonb_build_object('登记是否享受低保', CASE WHEN r.m_dibao IS FALSE THEN '否' ELSE '未填' END)`);
+        break;
+      case 'DIBAO_NOT_REGISTERED': {
+        const fp: unknown[] = [];
+        const route = ROUTE_SQL('x');
+        const fscope = scopeSql(ctx.actor, route, fp);
+        await tx.execute(
+          `INSERT INTO cmp_found SELECT * FROM (
+             SELECT DISTINCT ON (r.id_number)
+                    CASE WHEN left(r.id_number, 6) = ANY (${lit(LANZHOU_COUNTIES)}) THEN left(r.id_number, 6) ELSE '${OUTSIDE_COUNTY}' END AS county_code,
+                    NULL::uuid AS household_id, NULL::text AS household_number, NULL::varchar(12) AS village_code, NULL::uuid AS member_id,
+                    r.id_number, r.name, 'DIBAO_NOT_REGISTERED' AS code, 'DIBAO_NOT_REGISTERED:${Y}' AS rule_key, ${Y} AS year, ${ev} AS evidence
+               FROM cmp_stage r
+              WHERE r.assistance = ${lit(p.assistance)} AND r.dibao_class = ANY (${lit(p.classes)}) AND ${active}
+                AND NOT EXISTS (SELECT 1 FROM members m JOIN households h ON h.county_code = m.county_code AND h.id = m.household_id
+                                 WHERE m.id_number = r.id_number AND m.left_at IS NULL AND h.poverty_status <> '已剔除')
+              ORDER BY r.id_number, r.row) x
+            WHERE ${fscope}`, fp,
+        );
+        break;
+      }
+      case 'DISABILITY_UNRECORDED':
+        await rowRule(rule.id, `(r.m_health IS DISTINCT FROM '残疾' OR r.m_grade IS DISTINCT FROM r.grade)`, 'r.row',
+          `jsonb_build_object('登记健康状况', COALESCE(r.m_health, '未填'), '登记残疾等级', COALESCE(r.m_grade, '未填'))`);
+        break;
+      case 'LOAN_OVERDUE':
+        await rowRule(rule.id, `r.overdue_days > ${num(p.overdueDaysOver)}`, 'r.overdue_days DESC, r.row');
+        break;
+      case 'LOAN_MISUSE':
+        await rowRule(rule.id, `r.purpose LIKE ANY (${likeAny(p.uses)})`);
+        break;
+      case 'MEDICAL_BURDEN': case 'REIMBURSEMENT_LOW': {
+        const cond = rule.id === 'MEDICAL_BURDEN'
+          ? `g.oop > ${num(p.maxOutOfPocket)}`
+          : `g.policy > 0 AND g.paid < ${num(p.minRatio)} * g.policy`;
+        await tx.execute(
+          `INSERT INTO cmp_found
+           SELECT g.m_county, g.m_household, g.h_number, g.h_village, g.m_id, g.id_number, g.name, '${rule.id}', '${rule.id}:' || g.y, g.y,
+                  jsonb_build_object('结算年度', g.y, '个人自付合计', g.oop, '政策范围内费用合计', g.policy, '三重保障支付合计', g.paid,
+                                     '实际报销比例', CASE WHEN g.policy > 0 THEN round(g.paid / g.policy, 4) END, '结算记录', g.rows)
+             FROM (SELECT r.id_number, COALESCE(r.settle_year, ${Y}) AS y, r.m_county, r.m_household, r.h_number, r.h_village, r.m_id, min(r.name) AS name,
+                          sum(r.out_of_pocket) AS oop, sum(r.policy_cost) AS policy, sum(r.basic_paid + r.serious_paid + r.aid_paid) AS paid,
+                          jsonb_agg(${ev} ORDER BY r.row) AS rows
+                     FROM cmp_reg r GROUP BY 1, 2, 3, 4, 5, 6, 7) g
+            WHERE ${cond}`,
+        );
+        break;
+      }
+    }
+  }
+
+  mark('rules');
+  const ruleJson: Record<string, unknown> = {};
+  const opens: Record<string, string> = {};
+  for (const r of a.rules) {
+    ruleJson[r.id] = { id: r.id, title: r.title, params: r.params, effectiveFrom: r.effectiveFrom, source: r.source };
+    opens[r.id] = RULES[r.id].opens;
+  }
+  await tx.execute(
+    `INSERT INTO comparison_findings AS f (county_code, id, kind, code, rule_key, year, id_number, name, household_id, household_number, member_id,
+            village_code, rule, evidence, status, opens, dataset_id, first_dataset_id, last_dataset_id)
+     SELECT c.county_code, tuopin_uuidv7(), $1, c.code, c.rule_key, c.year, c.id_number, c.name, c.household_id, h.household_number, c.member_id,
+            h.village_code, $2::jsonb -> c.code, c.evidence, 'open', $3::jsonb ->> c.code, $4, $4, $4
+       FROM cmp_found c LEFT JOIN households h ON h.county_code = c.county_code AND h.id = c.household_id
+     ON CONFLICT (county_code, code, id_number, rule_key) DO UPDATE SET
+            evidence = EXCLUDED.evidence, rule = EXCLUDED.rule, name = EXCLUDED.name, household_id = EXCLUDED.household_id,
+            household_number = EXCLUDED.household_number, member_id = EXCLUDED.member_id, village_code = EXCLUDED.village_code,
+            last_dataset_id = EXCLUDED.last_dataset_id,
+            status = CASE WHEN f.status = 'closed' THEN 'open' ELSE f.status END,
+            closed_at = CASE WHEN f.status = 'closed' THEN NULL ELSE f.closed_at END,
+            closed_by_dataset_id = CASE WHEN f.status = 'closed' THEN NULL ELSE f.closed_by_dataset_id END,
+            version = f.version + 1, updated_at = now()`,
+    [a.kind, JSON.stringify(ruleJson), JSON.stringify(opens), datasetId],
+  );
+  mark('upsert findings');
+  const cp: unknown[] = [a.kind, a.year, datasetId];
+  const closeScope = scopeSql(ctx.actor, ROUTE_SQL('f'), cp);
+  const closed = await tx.execute(
+    `UPDATE comparison_findings f SET status = 'closed', closed_at = now(), closed_by_dataset_id = $3, version = f.version + 1, updated_at = now()
+      WHERE f.kind = $1 AND f.year = $2 AND f.status = 'open' AND f.last_dataset_id <> $3 AND ${closeScope}`, cp,
+  );
+  mark('close');
+  const counts = (await tx.query<{ code: string; n: number; fresh: number }>(
+    `SELECT f.code, count(*)::int AS n, count(*) FILTER (WHERE f.first_dataset_id = $1)::int AS fresh
+       FROM comparison_findings f WHERE f.last_dataset_id = $1 GROUP BY f.code ORDER BY f.code`, [datasetId],
+  ));
+  const [{ matched }] = (await tx.query<{ matched: number }>('SELECT count(*)::int AS matched FROM cmp_reg')) as [{ matched: number }];
+  const byCode: Record<string, number> = {};
+  let totalF = 0;
+  let fresh = 0;
+  for (const c of counts) {
+    byCode[c.code] = c.n;
+    totalF += c.n;
+    fresh += c.fresh;
+  }
+  const summary: CompareSummary = {
+    rows: { total: a.total, accepted: a.accepted, rejected: a.rejectedCount, matched },
+    findings: { total: totalF, new: fresh, seen: totalF - fresh, closed },
+    byCode,
+  };
+  mark('counts');
+  await tx.execute(
+    `INSERT INTO comparison_datasets (id, kind, year, purpose, authorisation, file_name, file_hash, uploaded_by, uploader, scope_code,
+        rows_total, rows_accepted, rows_rejected, rows_matched, findings_new, findings_seen, findings_closed, rejected, issues, columns, summary)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
+    [datasetId, a.kind, a.year, a.purpose, a.authorisation, a.fileName, a.hash, ctx.actor.id, ctx.actor.username, ctx.actor.regionCode,
+      a.total, a.accepted, a.rejectedCount, matched, fresh, totalF - fresh, closed,
+      JSON.stringify(a.rejected), JSON.stringify(issues), JSON.stringify(a.columns), JSON.stringify(summary)],
+  );
+  await audit(tx, ctx.actor, ctx.requestId, {
+    action: 'comparison.run', targetType: 'comparison_dataset', targetId: datasetId,
+    details: { kind: a.kind, year: a.year, purpose: a.purpose, authorisation: a.authorisation, fileName: a.fileName, fileHash: a.hash, ...summary },
+  });
+  mark('dataset + audit');
+  return { ok: true, datasetId, kind: a.kind, year: a.year, columns: a.columns, rejected: a.rejected, issues, ...summary };
+}

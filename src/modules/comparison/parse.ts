@@ -1,0 +1,178 @@
+/**
+ * From a department file to normalised rows: header detection (tolerant of spaces, '*', ASCII or
+ * full-width brackets and a bracketed unit such as 车辆价格（元）) and value normalisation by column
+ * type. Pure code over the table reader; the comparison engine stages what this yields.
+ */
+import { idCheckChar, parseIdNumber } from '../../domain/idnumber.js';
+import { isValidDate, removeSpaces, toHalfWidth } from '../../domain/text.js';
+import { serialToIsoDate } from '../registry/workbook/cell-format.js';
+import { normalizeHeader } from '../registry/workbook/columns.js';
+import { ID_HEADER, KIND_SPECS, NAME_HEADER, type ColSpec, type Kind } from './kinds.js';
+import type { TableRow } from './table-reader.js';
+
+export interface RowIssue {
+  row: number | null;
+  column: string | null;
+  value: string | null;
+  code: string;
+  message: string;
+}
+
+export interface ColumnMatch {
+  /** The header as written in the file. */
+  header: string;
+  /** The contract column it was taken as, or null when it is not one of the kind's columns. */
+  column: string | null;
+}
+
+export interface HeaderMap {
+  /** Column index (0-based) per contract header. */
+  index: Map<string, number>;
+  columns: ColumnMatch[];
+  missing: string[];
+  /** Column index of 证件号码, 姓名 and each of the kind's columns in KIND_SPECS order (-1 when absent). */
+  idAt: number;
+  nameAt: number;
+  specAt: number[];
+}
+
+function canon(h: string): string {
+  return normalizeHeader(toHalfWidth(h));
+}
+
+/** Finds the kind's columns in a header row. */
+export function mapHeader(kind: Kind, header: string[]): HeaderMap {
+  const wanted = [ID_HEADER, NAME_HEADER, ...KIND_SPECS[kind].columns.map((c) => c.header)];
+  const byCanon = new Map(wanted.map((w) => [canon(w), w]));
+  const index = new Map<string, number>();
+  const columns: ColumnMatch[] = [];
+  header.forEach((raw, i) => {
+    if (!raw) return;
+    const h = canon(raw);
+    const hit = byCanon.get(h) ?? byCanon.get(h.replace(/（[^）]*）$/, ''));
+    if (hit && !index.has(hit)) {
+      index.set(hit, i);
+      columns.push({ header: raw, column: hit });
+    } else columns.push({ header: raw, column: null });
+  });
+  const required = [ID_HEADER, NAME_HEADER, ...KIND_SPECS[kind].columns.filter((c) => c.required).map((c) => c.header)];
+  return {
+    index, columns, missing: required.filter((r) => !index.has(r)),
+    idAt: index.get(ID_HEADER) ?? -1, nameAt: index.get(NAME_HEADER) ?? -1,
+    specAt: KIND_SPECS[kind].columns.map((c) => index.get(c.header) ?? -1),
+  };
+}
+
+export interface ParsedRow {
+  row: number;
+  idNumber: string;
+  name: string;
+  birthDate: string;
+  /** Staging values by column key, in KIND_SPECS order. */
+  values: (string | number | null)[];
+}
+
+/** Text with nothing to fold: no spaces, no full-width forms. */
+const SIMPLE = /^[^\s\u00a0\u3000\u200b-\u200d\u2060\ufeff\uff01-\uff5e]*$/;
+
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+const PLAIN_ID = /^\d{17}[\dX]$/;
+
+/**
+ * parseIdNumber's answer for the common case (18 plain characters, nothing to normalise) without
+ * its normalisation passes; anything else, and every failure, goes through parseIdNumber itself.
+ */
+function fastId(raw: string, today: string | undefined): { ok: true; id: string; birthDate: string } | null {
+  if (raw.length !== 18 || !PLAIN_ID.test(raw) || !today) return null;
+  const y = Number(raw.slice(6, 10));
+  const m = Number(raw.slice(10, 12));
+  const d = Number(raw.slice(12, 14));
+  if (!isValidDate(y, m, d) || y < 1900) return null;
+  const birthDate = `${raw.slice(6, 10)}-${raw.slice(10, 12)}-${raw.slice(12, 14)}`;
+  if (birthDate > today || idCheckChar(raw.slice(0, 17)) !== raw[17]) return null;
+  return { ok: true, id: raw, birthDate };
+}
+
+const GRADES: Record<string, string> = { '1': '一级', '2': '二级', '3': '三级', '4': '四级', 一: '一级', 二: '二级', 三: '三级', 四: '四级' };
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function parseDate(s: string): string | null {
+  const iso = ISO_DATE.exec(s);
+  if (iso) return isValidDate(Number(iso[1]), Number(iso[2]), Number(iso[3])) ? s : null;
+  const t = removeSpaces(toHalfWidth(s));
+  if (/^\d{5}(\.\d+)?$/.test(t)) return serialToIsoDate(Number(t), false); // an .xlsx date stored as a number
+  const m = /^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?(?:T?\d{1,2}:\d{2}(?::\d{2})?)?$/.exec(t);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!isValidDate(y, mo, d)) return null;
+  return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+function value(spec: ColSpec, text: string): { ok: true; v: string | number | null; shown: string } | { ok: false; code: string; message: string } {
+  if (text === '') return { ok: true, v: null, shown: '' };
+  switch (spec.type) {
+    case 'text': return { ok: true, v: text, shown: text };
+    case 'enum': {
+      const v = SIMPLE.test(text) ? text : removeSpaces(toHalfWidth(text));
+      return { ok: true, v, shown: v };
+    }
+    case 'num': {
+      if (NUMBER.test(text) && text.length <= 16) return { ok: true, v: text, shown: text };
+      const t = removeSpaces(toHalfWidth(text)).replace(/[,，]/g, '').replace(/元$/, '');
+      if (!/^-?\d+(\.\d+)?$/.test(t) || t.length > 16) return { ok: false, code: 'BAD_NUMBER', message: `「${spec.header}」应为数字（元），实际为「${text}」` };
+      return { ok: true, v: t, shown: t };
+    }
+    case 'int': {
+      const t = removeSpaces(toHalfWidth(text)).replace(/[年天日]$/, '').replace(/\.0+$/, '');
+      if (!/^-?\d{1,9}$/.test(t)) return { ok: false, code: 'BAD_NUMBER', message: `「${spec.header}」应为整数，实际为「${text}」` };
+      return { ok: true, v: Number(t), shown: t };
+    }
+    case 'date': {
+      const d = parseDate(text);
+      if (!d) return { ok: false, code: 'BAD_DATE', message: `「${spec.header}」不是有效日期（如 2019-06-30），实际为「${text}」` };
+      return { ok: true, v: d, shown: d };
+    }
+    case 'grade': {
+      const t = removeSpaces(toHalfWidth(text)).replace(/^([一二三四1-4])级?$/, '$1');
+      const g = GRADES[t] ?? (['一级', '二级', '三级', '四级'].includes(t) ? t : undefined);
+      if (!g) return { ok: false, code: 'BAD_VALUE', message: `「${spec.header}」应为 一级 至 四级，实际为「${text}」` };
+      return { ok: true, v: g, shown: g };
+    }
+  }
+}
+
+/** Validates and normalises one data row; issues name the row and the column. */
+export function parseRow(kind: Kind, map: HeaderMap, rec: TableRow, today?: string): { row: ParsedRow | null; issues: RowIssue[] } {
+  // cell texts come trimmed from the readers
+  const cells = rec.cells;
+  const issues: RowIssue[] = [];
+  const idRaw = map.idAt < 0 ? '' : (cells[map.idAt] ?? '');
+  const id = fastId(idRaw, today) ?? parseIdNumber(idRaw, today ? { today } : undefined);
+  if (!id.ok) issues.push({ row: rec.row, column: ID_HEADER, value: idRaw, code: id.code, message: id.message });
+  const nameRaw = map.nameAt < 0 ? '' : (cells[map.nameAt] ?? '');
+  const name = SIMPLE.test(nameRaw) ? nameRaw : removeSpaces(toHalfWidth(nameRaw));
+  if (!name) issues.push({ row: rec.row, column: NAME_HEADER, value: '', code: 'MISSING_VALUE', message: '「姓名」不能为空' });
+  const values: (string | number | null)[] = [];
+  const specs = KIND_SPECS[kind].columns;
+  for (let k = 0; k < specs.length; k++) {
+    const spec = specs[k]!;
+    const at = map.specAt[k]!;
+    const text = at < 0 ? '' : (cells[at] ?? '');
+    if (text === '' && spec.required) {
+      issues.push({ row: rec.row, column: spec.header, value: '', code: 'MISSING_VALUE', message: `「${spec.header}」不能为空` });
+      values.push(null);
+      continue;
+    }
+    const r = value(spec, text);
+    if (!r.ok) {
+      issues.push({ row: rec.row, column: spec.header, value: text, code: r.code, message: r.message });
+      values.push(null);
+      continue;
+    }
+    values.push(r.v);
+  }
+  if (issues.length || !id.ok) return { row: null, issues };
+  return { row: { row: rec.row, idNumber: id.id, name, birthDate: id.birthDate, values }, issues };
+}

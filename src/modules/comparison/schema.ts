@@ -1,0 +1,110 @@
+import { date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+
+/**
+ * 数据比对: department datasets, rule parameters with effective dates, and findings.
+ *
+ * - `comparison_datasets` (reference table): one row per uploaded file — kind, year, purpose, the
+ *   authorisation it rests on, file name and sha256, uploader and time, row counts, the rejected
+ *   rows and dataset issues (NAME_MISMATCH …) as jsonb. The file's rows are not kept: each finding
+ *   carries its evidence row.
+ * - `comparison_rule_params` (reference table): overrides of the rule defaults in rules.ts, each
+ *   with the date it takes effect; the latest row effective at the comparison's reference date wins.
+ * - `comparison_findings` (distributed by county_code): one row per (county, code, ID number, rule
+ *   key), so re-running a dataset updates a finding instead of duplicating it. A person not in the
+ *   registry (only DIBAO_NOT_REGISTERED) takes the county from the first 6 digits of the ID number
+ *   when that is a Lanzhou county or district, else '000000' (routed to the city office).
+ */
+
+export const comparisonDatasets = pgTable(
+  'comparison_datasets',
+  {
+    id: uuid('id').primaryKey(),
+    kind: text('kind').notNull(),
+    year: integer('year'),
+    purpose: text('purpose').notNull(),
+    authorisation: text('authorisation').notNull(),
+    fileName: text('file_name').notNull(),
+    fileHash: text('file_hash').notNull(),
+    uploadedBy: uuid('uploaded_by'),
+    uploader: text('uploader').notNull(),
+    /** The uploader's scope: the comparison covered the registry within it. */
+    scopeCode: varchar('scope_code', { length: 12 }).notNull(),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
+    rowsTotal: integer('rows_total').notNull().default(0),
+    rowsAccepted: integer('rows_accepted').notNull().default(0),
+    rowsRejected: integer('rows_rejected').notNull().default(0),
+    rowsMatched: integer('rows_matched').notNull().default(0),
+    findingsNew: integer('findings_new').notNull().default(0),
+    findingsSeen: integer('findings_seen').notNull().default(0),
+    findingsClosed: integer('findings_closed').notNull().default(0),
+    /** Rejected rows: [{ row, column, value, code, message }] (the first 1000). */
+    rejected: jsonb('rejected').notNull(),
+    /** Dataset issues that are not findings, e.g. NAME_MISMATCH (the first 1000). */
+    issues: jsonb('issues').notNull(),
+    /** Column header in the file → canonical column. */
+    columns: jsonb('columns').notNull(),
+    summary: jsonb('summary').notNull(),
+  },
+  (t) => [index('comparison_datasets_kind_idx').on(t.kind, t.uploadedAt)],
+);
+
+export const comparisonRuleParams = pgTable(
+  'comparison_rule_params',
+  {
+    ruleId: text('rule_id').notNull(),
+    effectiveFrom: date('effective_from').notNull(),
+    params: jsonb('params').notNull(),
+    source: text('source').notNull(),
+    updatedBy: text('updated_by'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.effectiveFrom] })],
+);
+
+export const comparisonFindings = pgTable(
+  'comparison_findings',
+  {
+    countyCode: varchar('county_code', { length: 6 }).notNull(),
+    id: uuid('id').notNull(),
+    kind: text('kind').notNull(),
+    code: text('code').notNull(),
+    /** Rule id and the period it applies to, e.g. 'MEDICAL_BURDEN:2019'. */
+    ruleKey: text('rule_key').notNull(),
+    year: integer('year'),
+    idNumber: varchar('id_number', { length: 18 }).notNull(),
+    name: text('name'),
+    householdId: uuid('household_id'),
+    householdNumber: text('household_number'),
+    memberId: uuid('member_id'),
+    /** The household's village (routing); null for a person not in the registry. */
+    villageCode: varchar('village_code', { length: 12 }),
+    /** { id, params, effectiveFrom, source }: the rule and the parameters that produced it. */
+    rule: jsonb('rule').notNull(),
+    /** The department row(s) the finding rests on, with their row numbers. */
+    evidence: jsonb('evidence').notNull(),
+    /** open → confirmed | dismissed (by a cadre), or closed (a newer dataset no longer shows it). */
+    status: text('status').notNull().default('open'),
+    /** What a confirmation opens: removal-proposal, monitoring-warning, identification-candidate. */
+    opens: text('opens').notNull(),
+    verifiedBy: uuid('verified_by'),
+    verifiedByName: text('verified_by_name'),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    reason: text('reason'),
+    datasetId: uuid('dataset_id').notNull(),
+    firstDatasetId: uuid('first_dataset_id').notNull(),
+    lastDatasetId: uuid('last_dataset_id').notNull(),
+    closedByDatasetId: uuid('closed_by_dataset_id'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyCode, t.id] }),
+    unique('comparison_findings_key_uq').on(t.countyCode, t.code, t.idNumber, t.ruleKey),
+    index('comparison_findings_id_idx').on(t.id),
+    index('comparison_findings_status_idx').on(t.countyCode, t.status, t.kind),
+    index('comparison_findings_village_idx').on(t.villageCode),
+    index('comparison_findings_last_idx').on(t.lastDatasetId),
+  ],
+);
