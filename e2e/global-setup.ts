@@ -75,7 +75,8 @@ export default async function setup(project: TestProject) {
   let output = '';
   const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/cli/main.ts', 'serve', '--port', String(port), '--data-dir', dataDir], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', TUOPIN_TRUST_PROXY: '1' },
+    // The server uses this data dir, never a DATABASE_URL that CI sets for the integration tests.
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', TUOPIN_TRUST_PROXY: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-20_000); });
