@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -7,6 +6,7 @@ import { systemCtx } from '../src/core/context.js';
 import { MEASURE_HEADERS, PLAN_HEADERS } from '../src/modules/assistance/export.js';
 import { addMeasure, createPlan } from '../src/modules/assistance/plans.js';
 import { createHousehold } from '../src/modules/registry/service.js';
+import { runCli } from './support/cli.js';
 import { testDb, type TestDb } from './support/db.js';
 import { householdPayload, seedVillages, V1, V_OTHER_COUNTY } from './support/factories.js';
 import { tmpDir } from './support/files.js';
@@ -41,14 +41,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function tuopin(args: string[]) {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  if (t.engine === 'postgres') env.DATABASE_URL = t.databaseUrl;
-  const dataArgs = t.engine === 'pglite' ? ['--data-dir', t.dataDir] : [];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args, ...dataArgs], { env, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
-}
+const tuopin = (args: string[]) => runCli(t, args);
 
 async function sheetRows(file: string, name: string): Promise<unknown[][]> {
   const wb = new ExcelJS.Workbook();

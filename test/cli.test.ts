@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../src/core/db.js';
+import { runCli } from './support/cli.js';
 import { testDb, type TestDb } from './support/db.js';
 import { sampleHousehold, tmpDir, writeXlsx, type Sheet } from './support/files.js';
 
@@ -21,14 +21,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function tuopin(args: string[], input?: string) {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  if (t.engine === 'postgres') env.DATABASE_URL = t.databaseUrl;
-  const dataArgs = t.engine === 'pglite' ? ['--data-dir', t.dataDir] : [];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args, ...dataArgs], { env, input, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
-}
+const tuopin = (args: string[], input?: string) => runCli(t, args, input);
 
 async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
   if (t.engine === 'postgres') return t.db.query<T>(sql, params);

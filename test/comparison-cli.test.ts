@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
 import { testDb, type TestDb } from './support/db.js';
 import { seedVillages } from './support/factories.js';
 import { tmpDir } from './support/files.js';
@@ -25,14 +25,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function tuopin(args: string[]) {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  if (t.engine === 'postgres') env.DATABASE_URL = t.databaseUrl;
-  const dataArgs = t.engine === 'pglite' ? ['--data-dir', t.dataDir] : [];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args, ...dataArgs], { env, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
-}
+const tuopin = (args: string[]) => runCli(t, args);
 
 describe('tuopin compare', () => {
   it('prints the findings with ID number, code, household number, rule and evidence, and a summary', async () => {
