@@ -266,4 +266,4 @@ CREATE INDEX "comparison_findings_village_idx" ON "comparison_findings" USING bt
 CREATE INDEX "comparison_findings_last_idx" ON "comparison_findings" USING btree ("last_dataset_id");--> statement-breakpoint
 CREATE INDEX "households_village_active_idx" ON "households" USING btree ("village_code") WHERE poverty_status <> '已剔除';--> statement-breakpoint
 CREATE INDEX "households_number_idx" ON "households" USING btree ("household_number");--> statement-breakpoint
-CREATE INDEX "households_updated_idx" ON "households" USING btree ("updated_at");
+CREATE INDEX "households_updated_idx" ON "households" USING btree ("updated_at","household_number");

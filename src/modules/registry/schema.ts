@@ -70,7 +70,7 @@ export const households = pgTable(
     // The list's default filter (not removed) and sorts.
     index('households_village_active_idx').on(t.villageCode).where(sql`poverty_status <> '已剔除'`),
     index('households_number_idx').on(t.householdNumber),
-    index('households_updated_idx').on(t.updatedAt),
+    index('households_updated_idx').on(t.updatedAt, t.householdNumber),
     index('households_status_idx').on(t.countyCode, t.povertyStatus),
   ],
 );

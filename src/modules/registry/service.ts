@@ -261,8 +261,12 @@ export async function searchHouseholds(ctx: Ctx, q: SearchQuery): Promise<{ tota
   const pageSize = Math.min(200, Math.max(1, q.pageSize ?? 20));
   const params: unknown[] = [];
   const where = searchWhere(ctx, q, params);
-  const sort = SORTS[q.sort ?? 'householdNumber'];
+  const sortKey = q.sort ?? 'householdNumber';
+  const sort = SORTS[sortKey];
   const order = q.order === 'desc' ? 'DESC' : 'ASC';
+  // NULLS LAST only where a value can be missing: on NOT NULL columns it would stop the planner
+  // from walking the index backwards for a descending sort.
+  const nulls = sortKey === 'memberCount' || sortKey === 'perCapitaNet' ? ' NULLS LAST' : '';
   return ctx.db.transaction(async (tx) => {
     const [{ total }] = (await tx.query<{ total: number }>(`SELECT count(*)::int AS total FROM households h WHERE ${where}`, params)) as [{ total: number }];
     const p2 = [...params, pageSize, (page - 1) * pageSize];
@@ -273,7 +277,7 @@ export async function searchHouseholds(ctx: Ctx, q: SearchQuery): Promise<{ tota
          SELECT h.county_code, h.id, row_number() OVER () AS n FROM (
            SELECT h.county_code, h.id FROM households h
             WHERE ${where}
-            ORDER BY ${sort} ${order} NULLS LAST, h.household_number ${order}
+            ORDER BY ${sort} ${order}${nulls}, h.household_number ${order}
             LIMIT $${p2.length - 1} OFFSET $${p2.length}) h)
        SELECT h.id, h.household_number, h.village_code, h.category, h.poverty_status, h.identification_year, h.exit_year,
               h.main_cause, h.phone, h.version, h.updated_at,
