@@ -9,7 +9,7 @@
  */
 import { formatNumber, serialToIsoDate } from './cell-format.js';
 import type { CellIn, CellProblem } from './rows.js';
-import { XmlTokenizer, attr, decodeXml, isName, localStart, nameEnd as tagNameEnd } from './xml-tokenizer.js';
+import { XmlTokenizer, attr, decodeXml, eachAttribute, isName, localStart, nameEnd as tagNameEnd } from './xml-tokenizer.js';
 
 export interface SheetXmlContext {
   /** Text of shared string `index`, undefined when out of range. */
@@ -174,38 +174,31 @@ export class SheetXmlScanner extends XmlTokenizer {
     this.ctx.onRow(this.rowNum, cells);
   }
 
+  // The <c> tag being read; one bound callback for every cell (no closure per cell).
+  private attrSrc = '';
+  private attrCol = 0;
+  private attrType = CellType.Number;
+  private attrStyle = 0;
+  private readonly onCellAttribute = (ns: number, ne: number, vs: number, ve: number): void => {
+    if (ne - ns !== 1) return;
+    const s = this.attrSrc;
+    const a = s.charCodeAt(ns);
+    if (a === 114 /* r */) this.attrCol = columnAt(s, vs, ve);
+    else if (a === 116 /* t */) this.attrType = cellType(s, vs, ve);
+    else if (a === 115 /* s */) this.attrStyle = intAt(s, vs, ve);
+  };
+
   /** Reads the attributes r, t and s of a <c> tag in one pass over s[from, to). */
   private startCell(s: string, from: number, to: number): void {
     this.inCell = true;
-    let col = 0;
-    let type = CellType.Number;
-    let style = 0;
-    let i = from;
-    while (i < to) {
-      const c = s.charCodeAt(i);
-      if (c <= 32) {
-        i++;
-        continue;
-      }
-      const eq = s.indexOf('=', i);
-      if (eq === -1 || eq >= to) break;
-      let ne = eq;
-      while (ne > i && s.charCodeAt(ne - 1) <= 32) ne--;
-      const ns = localStart(s, i, ne);
-      let q = eq + 1;
-      while (q < to && s.charCodeAt(q) <= 32) q++;
-      const quote = s.charCodeAt(q);
-      if (quote !== 34 && quote !== 39) break;
-      const close = s.indexOf(quote === 34 ? '"' : "'", q + 1);
-      if (close === -1 || close >= to) break;
-      if (ne - ns === 1) {
-        const a = s.charCodeAt(ns);
-        if (a === 114 /* r */) col = columnAt(s, q + 1, close);
-        else if (a === 116 /* t */) type = cellType(s, q + 1, close);
-        else if (a === 115 /* s */) style = intAt(s, q + 1, close);
-      }
-      i = close + 1;
-    }
+    this.attrSrc = s;
+    this.attrCol = 0;
+    this.attrType = CellType.Number;
+    this.attrStyle = 0;
+    eachAttribute(s, from, to, this.onCellAttribute);
+    const col = this.attrCol;
+    const type = this.attrType;
+    const style = this.attrStyle;
     this.cellCol = col > 0 ? col : this.colCursor + 1;
     this.colCursor = this.cellCol;
     this.cellType = type;
