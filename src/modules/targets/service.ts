@@ -13,21 +13,13 @@ import { actorCovers, subtreeRange } from '../access/scope.js';
  * `reached: null`, with `reachedBy` saying where the figure will come from.
  */
 
-export interface TargetRow {
-  id: string;
-  clause: string;
-  text: string;
-  indicator: string;
-  unit: string;
-  region: string;
-  year: number | null;
+/** A catalogue target as reported: its own fields, and what the data shows. */
+export type TargetRow = Pick<PlanTarget, 'id' | 'clause' | 'text' | 'indicator' | 'unit' | 'region' | 'year' | 'planned' | 'comparison'> & {
   period: string | null;
-  planned: number;
-  comparison: PlanTarget['comparison'];
   reached: number | null;
   status: RagStatus;
   reachedBy: string;
-}
+};
 
 type Computation = (q: Queryable, t: PlanTarget) => Promise<number | null>;
 
