@@ -35,8 +35,8 @@ export class UnauthenticatedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message = '当前角色无权执行此操作', details?: unknown) {
-    super('FORBIDDEN', message, 403, details);
+  constructor(message = '当前角色无权执行此操作', details?: unknown, code = 'FORBIDDEN') {
+    super(code, message, 403, details);
   }
 }
 

@@ -17,6 +17,7 @@ import { assistanceRoutes } from '../modules/assistance/routes.js';
 import { comparisonRoutes } from '../modules/comparison/routes.js';
 import { regionRoutes } from '../modules/regions/routes.js';
 import { registryRoutes } from '../modules/registry/routes.js';
+import { reviewRoutes } from '../modules/review/routes.js';
 import { statsRoutes } from '../modules/stats/routes.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
@@ -66,6 +67,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   statsRoutes(app, db);
   assistanceRoutes(app, db);
   comparisonRoutes(app, db);
+  reviewRoutes(app, db);
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

@@ -37,6 +37,14 @@ export const PERMISSIONS = {
   'comparison.verify': ['county', 'township', 'village'],
   /** Change rule parameters (a new effective-dated row). */
   'comparison.rules': ['city'],
+  /** 动态管理: cycles, proposals, notices of households in scope. */
+  'review.read': ['city', 'county', 'township', 'village', 'helper', 'inspector'],
+  /** Open and close the quarterly cycle (the city office). */
+  'review.cycles': ['city'],
+  /** Make a proposal (申报) for a household in scope. */
+  'review.propose': ['county', 'township', 'village'],
+  /** Sign a step; each step further names the role that signs it (domain/review/workflows.ts). */
+  'review.sign': ['county', 'township', 'village', 'helper'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

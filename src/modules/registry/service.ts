@@ -384,6 +384,18 @@ export interface CreateHouseholdInput {
 
 export async function createHousehold(ctx: Ctx, input: CreateHouseholdInput): Promise<HouseholdView> {
   assertCan(ctx.actor, 'registry.write');
+  const valid = validateNewHousehold(input);
+  return ctx.db.transaction((tx) => insertHousehold(ctx, tx, valid, { source: 'api' }));
+}
+
+export interface ValidNewHousehold {
+  household: HouseholdValues;
+  members: MemberValues[];
+  income: IncomeValues | null;
+}
+
+/** Validates a new household with its members and income; throws a ValidationError listing every problem. */
+export function validateNewHousehold(input: CreateHouseholdInput): ValidNewHousehold {
   const h = validateHousehold(input.household, 'key');
   const errors = [...h.errors];
   const members = (input.members ?? []).map((m, i) => {
@@ -394,31 +406,41 @@ export async function createHousehold(ctx: Ctx, input: CreateHouseholdInput): Pr
   const inc = input.income ? validateIncome(input.income, 'key') : null;
   if (inc) errors.push(...inc.errors.map((e) => ({ ...e, column: `income.${e.column}` })));
   if (errors.length || !h.value) fail(errors);
-  const hv = h.value;
   const mvs = members as MemberValues[];
   checkMemberSet(mvs);
-  if (hv.povertyStatus === '已剔除') throw new ValidationError('新建户的脱贫属性不能为「已剔除」');
+  if (h.value.povertyStatus === '已剔除') throw new ValidationError('新建户的脱贫属性不能为「已剔除」');
+  return { household: h.value, members: mvs, income: inc?.value ?? null };
+}
+
+/**
+ * Writes a validated new household inside the caller's transaction (the API's create, and a
+ * county decision on an identification proposal, whose change event names the proposal).
+ */
+export async function insertHousehold(ctx: Ctx, tx: Queryable, valid: ValidNewHousehold, meta: { source: string; reason?: string; proposal?: Record<string, unknown> }): Promise<HouseholdView> {
+  const { household: hv, members: mvs, income } = valid;
   const county = hv.villageCode.slice(0, 6);
-  return ctx.db.transaction(async (tx) => {
-    await assertVillage(ctx, tx, hv.villageCode);
-    const id = newId();
-    const taken = await tx.query('SELECT 1 FROM household_keys WHERE household_number = $1', [hv.householdNumber]);
-    if (taken.length) throw new ConflictError(`户编号 ${hv.householdNumber} 已存在`, { field: 'householdNumber' }, 'DUPLICATE_HOUSEHOLD');
-    await tx.execute('INSERT INTO household_keys (household_number, county_code, household_id) VALUES ($1,$2,$3)', [hv.householdNumber, county, id]);
-    const cols = Object.values(HOUSEHOLD_COLUMNS);
-    const vals = (Object.keys(HOUSEHOLD_COLUMNS) as (keyof HouseholdValues)[]).map((k) => hv[k]);
-    await tx.execute(
-      `INSERT INTO households (county_code, id, ${cols.join(', ')}, created_by, updated_by)
-       VALUES ($1, $2, ${cols.map((_, i) => `$${i + 3}`).join(', ')}, $${cols.length + 3}, $${cols.length + 3})`,
-      [county, id, ...vals, ctx.actor.id],
-    );
-    for (const m of mvs) await insertMember(tx, county, id, m);
-    if (inc?.value) await writeIncome(tx, county, id, inc.value, mvs.length);
-    await recordEvent(tx, ctx, { countyCode: county, householdId: id, entity: 'household', action: 'create', after: { ...hv, members: mvs.map((m) => ({ ...m, idNumber: maskIdNumber(m.idNumber) })) }, source: 'api' });
-    await audit(tx, ctx.actor, ctx.requestId, { action: 'household.create', targetType: 'household', targetId: id, countyCode: county, details: { householdNumber: hv.householdNumber, members: mvs.length } });
-    const row = await loadScoped(ctx, tx, id);
-    return assembleHousehold(tx, row, true);
+  await assertVillage(ctx, tx, hv.villageCode);
+  const id = newId();
+  const taken = await tx.query('SELECT 1 FROM household_keys WHERE household_number = $1', [hv.householdNumber]);
+  if (taken.length) throw new ConflictError(`户编号 ${hv.householdNumber} 已存在`, { field: 'householdNumber' }, 'DUPLICATE_HOUSEHOLD');
+  await tx.execute('INSERT INTO household_keys (household_number, county_code, household_id) VALUES ($1,$2,$3)', [hv.householdNumber, county, id]);
+  const cols = Object.values(HOUSEHOLD_COLUMNS);
+  const vals = (Object.keys(HOUSEHOLD_COLUMNS) as (keyof HouseholdValues)[]).map((k) => hv[k]);
+  await tx.execute(
+    `INSERT INTO households (county_code, id, ${cols.join(', ')}, created_by, updated_by)
+     VALUES ($1, $2, ${cols.map((_, i) => `$${i + 3}`).join(', ')}, $${cols.length + 3}, $${cols.length + 3})`,
+    [county, id, ...vals, ctx.actor.id],
+  );
+  for (const m of mvs) await insertMember(tx, county, id, m);
+  if (income) await writeIncome(tx, county, id, income, mvs.length);
+  await recordEvent(tx, ctx, {
+    countyCode: county, householdId: id, entity: 'household', action: 'create',
+    after: { ...hv, members: mvs.map((m) => ({ ...m, idNumber: maskIdNumber(m.idNumber) })), ...(meta.proposal ? { proposal: meta.proposal } : {}) },
+    source: meta.source, reason: meta.reason,
   });
+  await audit(tx, ctx.actor, ctx.requestId, { action: 'household.create', targetType: 'household', targetId: id, countyCode: county, details: { householdNumber: hv.householdNumber, members: mvs.length, source: meta.source } });
+  const row = await loadScoped(ctx, tx, id);
+  return assembleHousehold(tx, row, true);
 }
 
 /** Exactly one 户主, and no ID number twice in one household. */
@@ -652,3 +674,67 @@ export async function householdEvents(ctx: Ctx, householdId: string): Promise<Ev
   });
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Status changes decided through the dynamic-management procedures (modules/review)
+
+export interface DecidedChange {
+  povertyStatus?: '已脱贫' | '返贫' | '已剔除';
+  exitYear?: number | null;
+  removedReason?: string;
+  monitoringCategory?: string;
+  monitoringIdentifiedAt?: string;
+  monitoringEliminatedAt?: string | null;
+}
+
+/**
+ * Applies a county decision to a household inside the decision's transaction: the status fields
+ * change, the version moves on (so an editor holding the old version gets 409), and the change
+ * event names the proposal. The registry stays the only writer of households.
+ */
+export async function applyDecision(ctx: Ctx, tx: Queryable, householdId: string, change: DecidedChange, meta: { reason: string; proposal: Record<string, unknown> }): Promise<{ before: Record<string, unknown>; after: Record<string, unknown> }> {
+  const row = await loadScoped(ctx, tx, householdId, true);
+  if (row.poverty_status === '已剔除') throw new ConflictError('该户已剔除，不能再变更', undefined, 'HOUSEHOLD_REMOVED');
+  const county = row.county_code as string;
+  const cols: Record<keyof DecidedChange, string> = {
+    povertyStatus: 'poverty_status', exitYear: 'exit_year', removedReason: 'removed_reason', monitoringCategory: 'monitoring_category',
+    monitoringIdentifiedAt: 'monitoring_identified_at', monitoringEliminatedAt: 'monitoring_eliminated_at',
+  };
+  const keys = (Object.keys(change) as (keyof DecidedChange)[]).filter((k) => change[k] !== undefined);
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const k of keys) {
+    before[k] = row[cols[k]] ?? null;
+    after[k] = change[k] ?? null;
+  }
+  const sets = keys.map((k, i) => `${cols[k]} = $${i + 4}`);
+  if (change.povertyStatus === '已剔除') sets.push('removed_at = now()');
+  await tx.execute(
+    `UPDATE households SET ${sets.join(', ')}, version = version + 1, updated_at = now(), updated_by = $3 WHERE county_code = $1 AND id = $2`,
+    [county, householdId, ctx.actor.id, ...keys.map((k) => change[k] ?? null)],
+  );
+  if (change.povertyStatus === '已剔除') await tx.execute('DELETE FROM person_keys WHERE county_code = $1 AND household_id = $2', [county, householdId]);
+  await recordEvent(tx, ctx, {
+    countyCode: county, householdId, entity: 'household', action: change.povertyStatus === '已剔除' ? 'remove' : 'update',
+    before, after: { ...after, proposal: meta.proposal }, source: 'review', reason: meta.reason,
+  });
+  await audit(tx, ctx.actor, ctx.requestId, { action: 'household.decision', targetType: 'household', targetId: householdId, countyCode: county, details: { fields: keys, proposal: meta.proposal } });
+  return { before, after };
+}
+
+/** The facts a proposal needs about a household (scoped: "not found" outside the actor's regions). */
+export async function householdFacts(ctx: Ctx, tx: Queryable, householdId: string): Promise<{
+  id: string; countyCode: string; householdNumber: string; villageCode: string; povertyStatus: string; category: string;
+  monitoringCategory: string | null; monitoringEliminatedAt: string | null; headName: string; memberCount: number; version: number;
+}> {
+  const row = await loadScoped(ctx, tx, householdId);
+  const m = await tx.query<{ head: string | null; n: number }>(
+    `SELECT max(name) FILTER (WHERE relation = '户主') AS head, count(*)::int AS n FROM members WHERE county_code = $1 AND household_id = $2 AND left_at IS NULL`,
+    [row.county_code, householdId],
+  );
+  return {
+    id: householdId, countyCode: row.county_code as string, householdNumber: row.household_number as string, villageCode: row.village_code as string,
+    povertyStatus: row.poverty_status as string, category: row.category as string, monitoringCategory: (row.monitoring_category as string | null) ?? null,
+    monitoringEliminatedAt: (row.monitoring_eliminated_at as string | null) ?? null, headName: m[0]?.head ?? '', memberCount: m[0]?.n ?? 0, version: row.version as number,
+  };
+}
