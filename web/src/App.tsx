@@ -22,6 +22,9 @@ const HouseholdDetail = lazy(() => import('./pages/HouseholdDetail'));
 const HouseholdCard = lazy(() => import('./pages/HouseholdCard'));
 const ImportPage = lazy(() => import('./pages/Import'));
 const NotFound = lazy(() => import('./pages/NotFound'));
+const ReviewHome = lazy(() => import('./pages/review/ReviewHome'));
+const ProposalDetail = lazy(() => import('./pages/review/ProposalDetail'));
+const PublicNotices = lazy(() => import('./pages/public/Notices'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -60,6 +63,8 @@ function Themed() {
           <Suspense fallback={<PageLoading />}>
             <Routes>
               <Route path="/login" element={<LoginPage />} />
+              <Route path="/notices" element={<PublicNotices />} />
+              <Route path="/notices/:id" element={<PublicNotices />} />
               <Route element={<AuthGate />}>
                 <Route path="/households/:id/card" element={<HouseholdCard />} />
                 <Route element={<AppLayout />}>
@@ -67,6 +72,8 @@ function Themed() {
                   <Route path="/households" element={<Households />} />
                   <Route path="/households/:id" element={<HouseholdDetail />} />
                   <Route path="/import" element={<ImportPage />} />
+                  <Route path="/review" element={<ReviewHome />} />
+                  <Route path="/review/proposals/:id" element={<ProposalDetail />} />
                   <Route path="/dashboard" element={<Navigate to="/" replace />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>

@@ -74,7 +74,7 @@ export const WORKFLOWS: Record<ProposalType, readonly StepDef[]> = {
     announcement,
   ],
   return: [villageReview('村民主评议', DYN_SRC), villageNotice(NOTICE_MIN_DAYS, DYN_SRC), townshipReview, countyDecision, announcement],
-  remove: [villageReview('村民主评议（核实不符合条件的情况）', DYN_SRC, ['核实记录']), villageNotice(NOTICE_MIN_DAYS, DYN_SRC), townshipReview, countyDecision, announcement],
+  remove: [villageReview('村民主评议（核实不符合条件的情况）', DYN_SRC, ['核实记录', '民主评议记录']), villageNotice(NOTICE_MIN_DAYS, DYN_SRC), townshipReview, countyDecision, announcement],
   monitor_enter: [
     { key: 'home_visit', label: '入户核实', kind: 'sign', roles: ['village', 'helper'], evidence: ['入户核实记录'], source: MONITOR_SRC },
     { key: 'authorisation', label: '农户书面授权', kind: 'sign', roles: ['village'], evidence: ['授权书'], source: MONITOR_SRC },

@@ -1,4 +1,4 @@
-import { BarChartOutlined, LogoutOutlined, MenuOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
+import { AuditOutlined, BarChartOutlined, LogoutOutlined, MenuOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Suspense, useState } from 'react';
@@ -29,18 +29,19 @@ export function AppLayout() {
   const [drawer, setDrawer] = useState(false);
 
   const selectedRegion = params.get('region') ?? me.regionCode;
-  const section = location.pathname.startsWith('/households') ? '/households' : location.pathname.startsWith('/import') ? '/import' : '/';
+  const section = ['/households', '/import', '/review'].find((p) => location.pathname.startsWith(p)) ?? '/';
 
   const items = [
     { key: '/', icon: <BarChartOutlined />, label: t('menuDashboard') },
     { key: '/households', icon: <TeamOutlined />, label: t('menuHouseholds') },
     ...(can(me, 'registry.import') ? [{ key: '/import', icon: <UploadOutlined />, label: t('menuImport') }] : []),
+    ...(can(me, 'review.read') ? [{ key: '/review', icon: <AuditOutlined />, label: lang === 'zh' ? '动态管理' : 'Dynamic management' }] : []),
   ];
 
   const go = (path: string) => {
     setDrawer(false);
     const region = params.get('region');
-    navigate(region && path !== '/import' ? `${path}?region=${region}` : path);
+    navigate(region && (path === '/' || path === '/households') ? `${path}?region=${region}` : path);
   };
 
   const pickRegion = (code: string) => {

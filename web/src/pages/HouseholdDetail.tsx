@@ -9,6 +9,7 @@ import { keys, useDictionaries, useEvents, useFields, useHousehold, useRegions }
 import type { HouseholdView, IncomeView, MemberView } from '../api/types';
 import { can, useCurrentUser } from '../auth';
 import { EventTimeline } from '../components/EventTimeline';
+import { HouseholdReviewCard } from './review/HouseholdReviewCard';
 import { FieldInput, fieldRules } from '../components/FieldInput';
 import { MemberForm, type MemberFormValues } from '../components/MemberForm';
 import { PageLoading } from '../components/PageLoading';
@@ -286,6 +287,7 @@ export default function HouseholdDetail() {
           <Card size="small" title={t('timeline')}>
             <EventTimeline events={events.data} fields={fields.data} />
           </Card>
+          {can(me, 'review.read') && <div style={{ marginTop: 12 }}><HouseholdReviewCard householdId={hh.id} /></div>}
         </Col>
       </Row>
 

@@ -1,5 +1,6 @@
 import type { Ctx } from '../../../core/context.js';
 import { loadDemoPopulation } from '../../stats/demo-population.js';
+import { loadDemoReview } from '../../review/demo.js';
 import { createUser } from '../../access/service.js';
 import { importRegions } from '../../regions/service.js';
 import { importRegistry, type ImportResult } from '../import.js';
@@ -80,5 +81,6 @@ export async function loadDemo(ctx: Ctx, opts: DemoOptions & { onProgress?: (row
     await createUser(ctx, { ...u, password: DEMO_PASSWORD, demo: true });
     users.push(u.username);
   }
+  await loadDemoReview(ctx);
   return { regions: { created: reg.created, updated: reg.updated }, households, users };
 }
