@@ -223,4 +223,25 @@ describe('registry import', () => {
     const re = await importRegistry(ctx, { kind: 'xlsx', path: full }, { upsert: true });
     expect(re, JSON.stringify(re)).toMatchObject({ ok: true, created: 0, updated: 0 });
   });
+
+  it('a bulk load that sets the secondary indexes aside rebuilds them: same indexes after, names found by fuzzy search', async () => {
+    const indexes = () => t.db.query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('households', 'members', 'change_events') ORDER BY indexname`);
+    const trgmOid = async () => (await t.db.query<{ oid: number }>(`SELECT 'members_name_trgm_idx'::regclass::oid::int AS oid`))[0]!.oid;
+    const before = await indexes();
+    const oidBefore = await trgmOid();
+    const { hs, ms } = build(6, 'BULK');
+    ms[0]!['姓名'] = '欧阳明远';
+    const file = await writeXlsx(path.join(dir, 'bulk.xlsx'), hs, ms);
+    const r = await importRegistry(ctx, { kind: 'xlsx', path: file }, { bulkIndexRows: 1 });
+    expect(r).toMatchObject({ ok: true, households: 6, members: ms.length, created: 6 });
+    expect(await indexes()).toEqual(before);
+    expect(await trgmOid()).not.toBe(oidBefore); // rebuilt, not maintained row by row
+    const found = await t.db.query<{ name: string }>(`SELECT name FROM members WHERE name LIKE '%阳明%'`);
+    expect(found).toEqual([{ name: '欧阳明远' }]);
+    const events = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM change_events e JOIN households h ON h.county_code = e.county_code AND h.id = e.household_id
+        WHERE h.household_number LIKE 'BULK%' AND e.action = 'create'`);
+    expect(events[0]!.n).toBe(6);
+  });
 });
