@@ -244,4 +244,31 @@ describe('registry import', () => {
         WHERE h.household_number LIKE 'BULK%' AND e.action = 'create'`);
     expect(events[0]!.n).toBe(6);
   });
+
+  it('reading in a worker thread reports exactly what reading in this thread does, and imports the same', async () => {
+    const before = await snapshot();
+    const { hs, ms } = build(8, 'WRK');
+    hs[1]!['主要致贫原因'] = '懒';
+    hs[3]!['户编号'] = hs[2]!['户编号']!;
+    ms[2]!['证件号码'] = ms[1]!['证件号码']!;
+    ms[4]!['证件号码'] = '6201231990010112345';
+    ms.push({ ...ms[0]!, 户编号: 'WRKX', 证件号码: makeIdNumber('620123', '19800101', 991) });
+    const bad = await writeXlsx(path.join(dir, 'worker-bad.xlsx'), hs, ms);
+    const here = await importRegistry(ctx, { kind: 'xlsx', path: bad }, { worker: false });
+    const there = await importRegistry(ctx, { kind: 'xlsx', path: bad }, { worker: true });
+    expect(errorsOf(there).length).toBeGreaterThanOrEqual(5);
+    expect(there.ok ? [] : there.errors).toEqual(here.ok ? [] : here.errors);
+    expect(there).toMatchObject({ errorCount: here.ok ? -1 : here.errorCount, warnings: here.warnings });
+    expect(await snapshot()).toMatchObject({ h: before.h, m: before.m, i: before.i });
+
+    const good = build(5, 'WRKOK');
+    const src = writeCsvPair(dir, good.hs, good.ms, 'gb18030');
+    const r = await importRegistry(ctx, { kind: 'csv', ...src }, { worker: true });
+    expect(r, JSON.stringify(r)).toMatchObject({ ok: true, households: 5, members: good.ms.length, created: 5 });
+    const rows = await t.db.query<{ household_number: string; n: number; heads: number }>(
+      `SELECT h.household_number, count(m.*)::int AS n, count(*) FILTER (WHERE m.relation = '户主')::int AS heads
+         FROM households h JOIN members m ON m.county_code = h.county_code AND m.household_id = h.id
+        WHERE h.household_number LIKE 'WRKOK%' GROUP BY 1 ORDER BY 1`);
+    expect(rows).toEqual(good.hs.map((h) => ({ household_number: h['户编号'], n: good.ms.filter((m) => m['户编号'] === h['户编号']).length, heads: 1 })));
+  });
 });
