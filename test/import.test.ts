@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemCtx, type Ctx } from '../src/core/context.js';
 import { exportRegistry } from '../src/modules/registry/export.js';
 import { importRegistry, type ImportResult } from '../src/modules/registry/import.js';
+import { HOUSEHOLD_COLUMNS } from '../src/modules/registry/service.js';
 import { makeIdNumber } from '../src/domain/idnumber.js';
 import { testDb, type TestDb } from './support/db.js';
 import { seedVillages, V1, V2, V_OTHER_COUNTY } from './support/factories.js';
@@ -270,5 +271,22 @@ describe('registry import', () => {
          FROM households h JOIN members m ON m.county_code = h.county_code AND m.household_id = h.id
         WHERE h.household_number LIKE 'WRKOK%' GROUP BY 1 ORDER BY 1`);
     expect(rows).toEqual(good.hs.map((h) => ({ household_number: h['户编号'], n: good.ms.filter((m) => m['户编号'] === h['户编号']).length, heads: 1 })));
+  });
+
+  it("a new household's creation event records every field the household was created with, and its number of members", async () => {
+    const { hs, ms } = build(4, 'EVT');
+    hs[0]!['其他致贫原因'] = '缺技术、因病';
+    const file = await writeXlsx(path.join(dir, 'evt.xlsx'), hs, ms);
+    expect(await importRegistry(ctx, { kind: 'xlsx', path: file })).toMatchObject({ ok: true, created: 4 });
+    const cols = Object.values(HOUSEHOLD_COLUMNS);
+    const camel = (c: string) => c.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase());
+    const rows = await t.db.query<{ household_number: string; same: boolean; members: number; after: Record<string, unknown> }>(
+      `SELECT h.household_number, e.after = (jsonb_build_object(${cols.map((c) => `'${camel(c)}', h.${c}`).join(', ')})
+                || jsonb_build_object('members', (SELECT count(*) FROM members m WHERE m.county_code = h.county_code AND m.household_id = h.id))) AS same,
+              (e.after->>'members')::int AS members, e.after
+         FROM households h JOIN change_events e ON e.county_code = h.county_code AND e.household_id = h.id AND e.action = 'create' AND e.entity = 'household'
+        WHERE h.household_number LIKE 'EVT%' ORDER BY 1`);
+    expect(rows.map((r) => [r.household_number, r.same, r.members])).toEqual(hs.map((h) => [h['户编号'], true, ms.filter((m) => m['户编号'] === h['户编号']).length]));
+    expect(rows[0]!.after).toMatchObject({ householdNumber: 'EVT0000', mainCause: '因病', otherCauses: ['缺技术'], cultivatedLand: null });
   });
 });

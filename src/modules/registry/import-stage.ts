@@ -26,7 +26,7 @@ export const H_KEYS = Object.keys(HOUSEHOLD_COLUMNS) as (keyof HouseholdValues)[
 export const I_KEYS = Object.keys(INCOME_COLUMNS) as (keyof IncomeValues)[];
 export const M_KEYS = Object.keys(MEMBER_COLUMNS) as (keyof MemberValues)[];
 
-export const STAGE_H_COLS = ['row', 'id', 'event_id', 'county_code', 'ok', ...H_KEYS.map((k) => HOUSEHOLD_COLUMNS[k]), ...I_KEYS.map((k) => 'inc_' + INCOME_COLUMNS[k])];
+export const STAGE_H_COLS = ['row', 'id', 'event_id', 'county_code', 'ok', ...H_KEYS.map((k) => HOUSEHOLD_COLUMNS[k]), ...I_KEYS.map((k) => 'inc_' + INCOME_COLUMNS[k]), 'after_json'];
 export const STAGE_M_COLS = ['row', 'id', 'household_id', 'county_code', 'household_number', 'relation_raw', 'ok', ...M_KEYS.map((k) => MEMBER_COLUMNS[k])];
 
 /**
@@ -42,6 +42,15 @@ export function own(s: string | null): string | null {
 
 function pgArray(a: string[]): string {
   return '{' + a.map((s) => '"' + s.replace(/["\\]/g, (c) => '\\' + c) + '"').join(',') + '}';
+}
+
+/** The household's fields under the API's camelCase names, as its creation event records them. */
+const EVENT_KEYS = H_KEYS.map((k) => [k, HOUSEHOLD_COLUMNS[k].replace(/_([a-z])/g, (_, x: string) => x.toUpperCase())] as const);
+
+function afterJson(hv: HouseholdValues): string {
+  const o: Record<string, unknown> = {};
+  for (const [k, name] of EVENT_KEYS) o[name] = hv[k] ?? null; // fields the workbook has no column for are null
+  return JSON.stringify(o);
 }
 
 /** Staging lines are handed over in pieces of about this many characters. */
@@ -141,6 +150,7 @@ export class Stager {
       else values.push(hv[k]);
     }
     for (const k of I_KEYS) values.push(iv ? iv[k] : null);
+    values.push(hv ? afterJson(hv) : null);
     return csvLine(values);
   }
 
