@@ -92,6 +92,9 @@ export async function importRegistry(ctx: Ctx, src: RegistrySource | RowsSource,
   let outcome: ImportResult | null = null;
   try {
     await ctx.db.transaction(async (tx) => {
+      // On a server, sorts and hashes over a million staged rows stay in memory and index
+      // rebuilds sort in one pass (PGlite keeps its defaults: its memory never shrinks).
+      if (tx.engine === 'postgres') await tx.execute(`SET LOCAL work_mem = '64MB'; SET LOCAL maintenance_work_mem = '256MB'`);
       await tx.execute(`CREATE TEMP TABLE stage_h (row int, id uuid, event_id uuid, county_code text, ok boolean,
           ${H_KEYS.map((k) => `${HOUSEHOLD_COLUMNS[k]} ${sqlType(k)}`).join(', ')},
           ${I_KEYS.map((k) => `inc_${INCOME_COLUMNS[k]} ${k === 'year' ? 'int' : 'numeric(14,2)'}`).join(', ')}, after_json jsonb) ON COMMIT DROP`);
@@ -287,7 +290,6 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
     `SELECT (SELECT count(*)::int FROM stage_h s WHERE NOT EXISTS (SELECT 1 FROM household_keys k WHERE k.household_number = s.household_number)) AS "newH",
             (SELECT count(*)::int FROM stage_m) AS "newM"`,
   )) as [{ newH: number; newM: number }];
-  if (tx.engine === 'postgres') await tx.execute(`SET LOCAL maintenance_work_mem = '256MB'`);
   await tx.execute('ALTER TABLE stage_h ADD COLUMN existing_id uuid, ADD COLUMN changed boolean NOT NULL DEFAULT false');
   await tx.execute('UPDATE stage_h s SET existing_id = k.household_id FROM household_keys k WHERE k.household_number = s.household_number');
   const hCols = H_KEYS.map((k) => HOUSEHOLD_COLUMNS[k]);
