@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemCtx, type Ctx } from '../src/core/context.js';
 import { exportRegistry } from '../src/modules/registry/export.js';
 import { importRegistry, type ImportResult } from '../src/modules/registry/import.js';
+import { HOUSEHOLD_COLUMNS } from '../src/modules/registry/service.js';
 import { makeIdNumber } from '../src/domain/idnumber.js';
 import { testDb, type TestDb } from './support/db.js';
 import { seedVillages, V1, V2, V_OTHER_COUNTY } from './support/factories.js';
@@ -222,5 +223,70 @@ describe('registry import', () => {
     expect(audits).toHaveLength(1);
     const re = await importRegistry(ctx, { kind: 'xlsx', path: full }, { upsert: true });
     expect(re, JSON.stringify(re)).toMatchObject({ ok: true, created: 0, updated: 0 });
+  });
+
+  it('a bulk load that sets the secondary indexes aside rebuilds them: same indexes after, names found by fuzzy search', async () => {
+    const indexes = () => t.db.query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('households', 'members', 'change_events') ORDER BY indexname`);
+    const trgmOid = async () => (await t.db.query<{ oid: number }>(`SELECT 'members_name_trgm_idx'::regclass::oid::int AS oid`))[0]!.oid;
+    const before = await indexes();
+    const oidBefore = await trgmOid();
+    const { hs, ms } = build(6, 'BULK');
+    ms[0]!['姓名'] = '欧阳明远';
+    const file = await writeXlsx(path.join(dir, 'bulk.xlsx'), hs, ms);
+    const r = await importRegistry(ctx, { kind: 'xlsx', path: file }, { bulkIndexRows: 1 });
+    expect(r).toMatchObject({ ok: true, households: 6, members: ms.length, created: 6 });
+    expect(await indexes()).toEqual(before);
+    expect(await trgmOid()).not.toBe(oidBefore); // rebuilt, not maintained row by row
+    const found = await t.db.query<{ name: string }>(`SELECT name FROM members WHERE name LIKE '%阳明%'`);
+    expect(found).toEqual([{ name: '欧阳明远' }]);
+    const events = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM change_events e JOIN households h ON h.county_code = e.county_code AND h.id = e.household_id
+        WHERE h.household_number LIKE 'BULK%' AND e.action = 'create'`);
+    expect(events[0]!.n).toBe(6);
+  });
+
+  it('reading in a worker thread reports exactly what reading in this thread does, and imports the same', async () => {
+    const before = await snapshot();
+    const { hs, ms } = build(8, 'WRK');
+    hs[1]!['主要致贫原因'] = '懒';
+    hs[3]!['户编号'] = hs[2]!['户编号']!;
+    ms[2]!['证件号码'] = ms[1]!['证件号码']!;
+    ms[4]!['证件号码'] = '6201231990010112345';
+    ms.push({ ...ms[0]!, 户编号: 'WRKX', 证件号码: makeIdNumber('620123', '19800101', 991) });
+    const bad = await writeXlsx(path.join(dir, 'worker-bad.xlsx'), hs, ms);
+    const here = await importRegistry(ctx, { kind: 'xlsx', path: bad }, { worker: false });
+    const there = await importRegistry(ctx, { kind: 'xlsx', path: bad }, { worker: true });
+    expect(errorsOf(there).length).toBeGreaterThanOrEqual(5);
+    expect(there.ok ? [] : there.errors).toEqual(here.ok ? [] : here.errors);
+    expect(there).toMatchObject({ errorCount: here.ok ? -1 : here.errorCount, warnings: here.warnings });
+    expect(await snapshot()).toMatchObject({ h: before.h, m: before.m, i: before.i });
+
+    const good = build(5, 'WRKOK');
+    const src = writeCsvPair(dir, good.hs, good.ms, 'gb18030');
+    const r = await importRegistry(ctx, { kind: 'csv', ...src }, { worker: true });
+    expect(r, JSON.stringify(r)).toMatchObject({ ok: true, households: 5, members: good.ms.length, created: 5 });
+    const rows = await t.db.query<{ household_number: string; n: number; heads: number }>(
+      `SELECT h.household_number, count(m.*)::int AS n, count(*) FILTER (WHERE m.relation = '户主')::int AS heads
+         FROM households h JOIN members m ON m.county_code = h.county_code AND m.household_id = h.id
+        WHERE h.household_number LIKE 'WRKOK%' GROUP BY 1 ORDER BY 1`);
+    expect(rows).toEqual(good.hs.map((h) => ({ household_number: h['户编号'], n: good.ms.filter((m) => m['户编号'] === h['户编号']).length, heads: 1 })));
+  });
+
+  it("a new household's creation event records every field the household was created with, and its number of members", async () => {
+    const { hs, ms } = build(4, 'EVT');
+    hs[0]!['其他致贫原因'] = '缺技术、因病';
+    const file = await writeXlsx(path.join(dir, 'evt.xlsx'), hs, ms);
+    expect(await importRegistry(ctx, { kind: 'xlsx', path: file })).toMatchObject({ ok: true, created: 4 });
+    const cols = Object.values(HOUSEHOLD_COLUMNS);
+    const camel = (c: string) => c.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase());
+    const rows = await t.db.query<{ household_number: string; same: boolean; members: number; after: Record<string, unknown> }>(
+      `SELECT h.household_number, e.after = (jsonb_build_object(${cols.map((c) => `'${camel(c)}', h.${c}`).join(', ')})
+                || jsonb_build_object('members', (SELECT count(*) FROM members m WHERE m.county_code = h.county_code AND m.household_id = h.id))) AS same,
+              (e.after->>'members')::int AS members, e.after
+         FROM households h JOIN change_events e ON e.county_code = h.county_code AND e.household_id = h.id AND e.action = 'create' AND e.entity = 'household'
+        WHERE h.household_number LIKE 'EVT%' ORDER BY 1`);
+    expect(rows.map((r) => [r.household_number, r.same, r.members])).toEqual(hs.map((h) => [h['户编号'], true, ms.filter((m) => m['户编号'] === h['户编号']).length]));
+    expect(rows[0]!.after).toMatchObject({ householdNumber: 'EVT0000', mainCause: '因病', otherCauses: ['缺技术'], cultivatedLand: null });
   });
 });

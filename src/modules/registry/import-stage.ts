@@ -1,0 +1,172 @@
+import type { Actor } from '../../core/context.js';
+import { csvLine } from '../../core/db.js';
+import { newId } from '../../core/ids.js';
+import { actorCovers } from '../access/scope.js';
+import { HOUSEHOLD_COLUMNS, INCOME_COLUMNS, MEMBER_COLUMNS } from './service.js';
+import { validateHousehold, validateIncome, validateMember, type HouseholdValues, type IncomeValues, type MemberValues } from './validate.js';
+import { HOUSEHOLD_SHEET, MEMBER_SHEET } from './workbook/columns.js';
+import type { FileIssue, RawRow } from './workbook/types.js';
+
+/**
+ * The per-row half of an import: each row of the file validated and turned into a CSV line for
+ * the staging tables. Pure of I/O, so it runs in the import's own thread or in a worker thread
+ * (import-worker.ts) while the main thread COPYs the lines already made.
+ */
+
+export interface ImportError {
+  sheet: string | null;
+  row: number | null;
+  column: string | null;
+  value: string | null;
+  code: string;
+  message: string;
+}
+
+export const H_KEYS = Object.keys(HOUSEHOLD_COLUMNS) as (keyof HouseholdValues)[];
+export const I_KEYS = Object.keys(INCOME_COLUMNS) as (keyof IncomeValues)[];
+export const M_KEYS = Object.keys(MEMBER_COLUMNS) as (keyof MemberValues)[];
+
+export const STAGE_H_COLS = ['row', 'id', 'event_id', 'county_code', 'ok', ...H_KEYS.map((k) => HOUSEHOLD_COLUMNS[k]), ...I_KEYS.map((k) => 'inc_' + INCOME_COLUMNS[k]), 'after_json'];
+export const STAGE_M_COLS = ['row', 'id', 'household_id', 'county_code', 'household_number', 'relation_raw', 'ok', ...M_KEYS.map((k) => MEMBER_COLUMNS[k])];
+
+/**
+ * A flat copy of a string. The file readers hand out slices of large decoded chunks, and V8
+ * keeps a whole chunk alive for as long as any slice of it is referenced; anything an import
+ * keeps until the end (error values, the household map) is copied so memory stays bounded.
+ */
+export function own(s: string): string;
+export function own(s: string | null): string | null;
+export function own(s: string | null): string | null {
+  return s === null ? null : Buffer.from(s, 'utf8').toString('utf8');
+}
+
+function pgArray(a: string[]): string {
+  return '{' + a.map((s) => '"' + s.replace(/["\\]/g, (c) => '\\' + c) + '"').join(',') + '}';
+}
+
+/** The household's fields under the API's camelCase names, as its creation event records them. */
+const EVENT_KEYS = H_KEYS.map((k) => [k, HOUSEHOLD_COLUMNS[k].replace(/_([a-z])/g, (_, x: string) => x.toUpperCase())] as const);
+
+function afterJson(hv: HouseholdValues): string {
+  const o: Record<string, unknown> = {};
+  for (const [k, name] of EVENT_KEYS) o[name] = hv[k] ?? null; // fields the workbook has no column for are null
+  return JSON.stringify(o);
+}
+
+/** Staging lines are handed over in pieces of about this many characters. */
+export const STAGE_CHUNK_CHARS = 4 * 1024 * 1024;
+
+export class Stager {
+  /** Lines for stage_h and stage_m not handed over yet, and their length in characters. */
+  private h: string[] = [];
+  private m: string[] = [];
+  hChars = 0;
+  mChars = 0;
+  read = 0;
+  sawH = false;
+  sawM = false;
+  // 户编号 → the new household's id and county, so members staged after their household
+  // carry its id and need no UPDATE later (members listed first are resolved in SQL).
+  private readonly staged = new Map<string, { id: string; county: string | null }>();
+
+  constructor(
+    private readonly villages: Set<string>,
+    private readonly actor: Actor,
+    private readonly onError: (e: ImportError) => void,
+    private readonly onWarning: (e: ImportError) => void,
+  ) {}
+
+  take(item: RawRow | FileIssue): void {
+    if ('severity' in item) {
+      const issue = item as FileIssue;
+      const e: ImportError = { sheet: issue.sheet, row: issue.row, column: issue.column, value: issue.value, code: issue.code, message: issue.message };
+      if (issue.severity === 'warning') this.onWarning({ ...e, value: own(e.value) });
+      else this.onError(e);
+      return;
+    }
+    const row = item as RawRow;
+    this.read++;
+    if (row.sheet === HOUSEHOLD_SHEET) {
+      this.sawH = true;
+      const line = this.household(row);
+      this.h.push(line);
+      this.hChars += line.length;
+    } else if (row.sheet === MEMBER_SHEET) {
+      this.sawM = true;
+      const line = this.member(row);
+      this.m.push(line);
+      this.mChars += line.length;
+    }
+  }
+
+  /** The stage_h lines made since the last call, as one string ('' when none). */
+  takeH(): string {
+    const s = this.h.join('');
+    this.h = [];
+    this.hChars = 0;
+    return s;
+  }
+
+  takeM(): string {
+    const s = this.m.join('');
+    this.m = [];
+    this.mChars = 0;
+    return s;
+  }
+
+  private household(row: RawRow): string {
+    const flagged = row.flagged ?? [];
+    const at = (column: string | null, value: string | null, code: string, message: string) => {
+      // A cell the file layer already reported (formula, too long …) gets no second message.
+      if (column && flagged.includes(column)) return;
+      this.onError({ sheet: HOUSEHOLD_SHEET, row: row.row, column, value, code, message });
+    };
+    const h = validateHousehold(row.values, 'column', row.numeric);
+    for (const e of h.errors) at(e.column, e.value, e.code, e.message);
+    const inc = validateIncome(row.values, 'column');
+    for (const e of inc.errors) at(e.column, e.value, e.code, e.message);
+    let ok = !!h.value && inc.errors.length === 0;
+    if (h.value) {
+      const v = h.value.villageCode;
+      if (!this.villages.has(v)) {
+        at('行政区划代码', v, 'REGION_NOT_FOUND', `行政区划代码 ${v} 不存在（请先导入村级区划）`);
+        ok = false;
+      } else if (!actorCovers(this.actor, v)) {
+        at('行政区划代码', v, 'OUT_OF_SCOPE', '该村不在您的辖区内');
+        ok = false;
+      }
+    }
+    const hv = h.value;
+    const number = hv?.householdNumber ?? (row.values['户编号'] ?? '').trim();
+    const iv = inc.value;
+    const id = newId();
+    const county = hv ? hv.villageCode.slice(0, 6) : null;
+    if (number && !this.staged.has(number)) this.staged.set(own(number), { id, county: own(county) });
+    const values: unknown[] = [row.row, id, newId(), county, ok];
+    for (const k of H_KEYS) {
+      if (k === 'householdNumber') values.push(number || null);
+      else if (!hv) values.push(null);
+      else if (k === 'otherCauses') values.push(pgArray(hv.otherCauses));
+      else values.push(hv[k]);
+    }
+    for (const k of I_KEYS) values.push(iv ? iv[k] : null);
+    values.push(hv ? afterJson(hv) : null);
+    return csvLine(values);
+  }
+
+  private member(row: RawRow): string {
+    const m = validateMember(row.values, 'column', row.numeric);
+    const flagged = row.flagged ?? [];
+    for (const e of m.errors) {
+      if (flagged.includes(e.column)) continue;
+      this.onError({ sheet: MEMBER_SHEET, row: row.row, column: e.column, value: e.value, code: e.code, message: e.message });
+    }
+    const number = (row.values['户编号'] ?? '').trim();
+    if (!number) this.onError({ sheet: MEMBER_SHEET, row: row.row, column: '户编号', value: '', code: 'REQUIRED', message: '「户编号」不能为空' });
+    const mv = m.value;
+    const h = number ? this.staged.get(number) : undefined;
+    const values: unknown[] = [row.row, newId(), h?.id ?? null, h?.county ?? null, number || null, (row.values['与户主关系'] ?? '').trim(), !!mv && !!number];
+    for (const k of M_KEYS) values.push(mv ? mv[k] : null);
+    return csvLine(values);
+  }
+}
