@@ -284,6 +284,12 @@ describe('identification: two notices and one announcement create the household'
     const payload = householdPayload(V1, { householdNumber: 'RV-NEW-1' });
     let p: P = await ok('village1', 'POST', '/api/review/proposals', { type: 'identify', reason: '户主重病，家庭收入低于标准', household: payload });
     expect(p.householdId).toBeNull();
+    // The new household's ID numbers, phone and account show masked on the proposal.
+    const shown = JSON.stringify((await ok('county', 'GET', `/api/review/proposals/${p.id}`)).payload);
+    expect(shown).toContain('张三');
+    expect(shown).not.toContain(payload.members[0]!.idNumber);
+    expect(shown).not.toContain('13912345678');
+    expect(shown).not.toContain('6228480012345678');
     // Identification checks the household's data at once: a bad ID number is reported by field.
     const bad = householdPayload(V1, { householdNumber: 'RV-NEW-2' });
     bad.members[0]!.idNumber = '620123198001011234';

@@ -141,10 +141,3 @@ export function addDays(day: string, n: number): string {
   const d = new Date(Date.parse(day + 'T00:00:00Z') + n * 86_400_000);
   return d.toISOString().slice(0, 10);
 }
-
-/** Masks a name for a public notice: the surname and a * per other character (张** ). */
-export function maskName(name: string): string {
-  const chars = [...name.trim()];
-  if (chars.length === 0) return '';
-  return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
-}

@@ -7,7 +7,8 @@ import {
   addDays, CLUE_SOURCES, MONITOR_DECISION_DAYS, MONITORING_CATEGORIES, PROPOSAL_TYPE_LABELS, PROPOSAL_TYPES, REQUIRED_STATUS, stepsOf,
   type ProposalType, type SignerRole, type StepDef,
 } from '../../domain/review/workflows.js';
-import { assertCan, can } from '../access/policy.js';
+import { maskAccount, maskIdNumber, maskPhone } from '../../domain/mask.js';
+import { assertCan } from '../access/policy.js';
 import { actorCovers, scopeSql, subtreeRange } from '../access/scope.js';
 import { applyDecision, householdFacts, insertHousehold, validateNewHousehold, type DecidedChange } from '../registry/service.js';
 import { decisionChecks } from './checks.js';
@@ -207,6 +208,8 @@ export async function createProposal(ctx: Ctx, input: CreateProposalInput): Prom
       if (monitoring) payload = { monitoringCategory: input.monitoringCategory };
     }
     const county = villageCode.slice(0, 6);
+    // One numberer per county and cycle at a time, so two cadres submitting at once get two numbers.
+    await tx.execute('SELECT pg_advisory_xact_lock(7420300, hashtext($1))', [county + cycle.id]);
     const seq = (await tx.query<{ n: number }>(
       `SELECT count(*)::int + 1 AS n FROM review_proposals WHERE county_code = $1 AND cycle_id = $2`, [county, cycle.id],
     ))[0]!.n;
@@ -235,6 +238,20 @@ async function householdIdByNumber(ctx: Ctx, tx: Queryable, householdNumber: str
 // ---------------------------------------------------------------------------------------------
 // Read
 
+function maskPayload(payload: unknown): unknown {
+  const p = payload as { household?: Record<string, unknown>; members?: Record<string, unknown>[] };
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    ...p,
+    household: p.household && {
+      ...p.household,
+      phone: str(p.household.phone) && maskPhone(str(p.household.phone)!),
+      bankAccount: str(p.household.bankAccount) && maskAccount(str(p.household.bankAccount)!),
+    },
+    members: (p.members ?? []).map((m) => ({ ...m, idNumber: str(m.idNumber) && maskIdNumber(str(m.idNumber)!) })),
+  };
+}
+
 export async function getProposalTx(ctx: Ctx, tx: Queryable, id: string): Promise<ProposalView> {
   const p = await loadProposal(ctx, tx, id);
   return view(p, await cycleOf(tx, p.cycleId));
@@ -257,8 +274,9 @@ export async function getProposal(ctx: Ctx, id: string): Promise<ProposalDetail>
       `SELECT id, notice_id AS "noticeId", channel, content, status, resolution, resolved_by_name AS "resolvedByName", created_at AS "createdAt"
          FROM review_objections WHERE county_code = $1 AND proposal_id = $2 ORDER BY created_at`, [v.countyCode, id],
     );
-    // The identification payload carries ID numbers and phones: only roles that may unmask see it whole.
-    if (v.payload && v.type === 'identify' && !can(ctx.actor, 'pii.unmask')) v.payload = null;
+    // The identification payload carries ID numbers, phones and a bank account: shown masked here
+    // (the household's own page unmasks, audited, once it exists).
+    if (v.payload && v.type === 'identify') v.payload = maskPayload(v.payload);
     return { ...v, history, objections };
   });
 }
