@@ -12,7 +12,7 @@ import { ID_HEADER, isKind, KIND_SPECS, KINDS, NAME_HEADER, type ColSpec, type K
 import { mapHeader, parseRow, type ColumnMatch, type RowIssue } from './parse.js';
 import { effectiveRules, LANZHOU_COUNTIES, OUTSIDE_COUNTY, RULES, type EffectiveRule, type FindingCode } from './rules.js';
 import { Stager } from './stage.js';
-import { readPieces, readTableBatches, TableFileError, type CsvPiece } from './table-reader.js';
+import { detectFormat, readPieces, readTableBatches, TableFileError, type CsvPiece } from './table-reader.js';
 
 /**
  * Department data comparison, set-based: the file is streamed into a temporary staging table by
@@ -155,9 +155,19 @@ export async function compareDataset(ctx: Ctx, input: CompareInput): Promise<Com
   if (!input.purpose.trim()) throw new ValidationError('请填写比对目的', undefined, 'PURPOSE_REQUIRED');
   if (!input.authorisation.trim()) throw new ValidationError('请填写授权依据（农户书面授权或文件号）', undefined, 'AUTHORISATION_REQUIRED');
   lastMark = performance.now();
-  const hash = await fileSha256(input.path).catch(() => null);
-  mark('sha256');
-  if (hash === null) return { ok: false, errors: [{ row: null, column: null, value: input.path, code: 'FILE_NOT_FOUND', message: `无法读取文件：${input.path}` }] };
+  const notFound: CompareResult = { ok: false, errors: [{ row: null, column: null, value: input.path, code: 'FILE_NOT_FOUND', message: `无法读取文件：${input.path}` }] };
+  let format: 'csv' | 'xlsx';
+  try {
+    format = await detectFormat(input.path);
+  } catch (e) {
+    if (e instanceof TableFileError && e.code !== 'FILE_NOT_FOUND' && e.code !== 'READ_ERROR') return { ok: false, errors: [{ row: null, column: null, value: null, code: e.code, message: e.message }] };
+    if (e instanceof TableFileError) return notFound;
+    throw e;
+  }
+  // A .csv is hashed as it is read (one pass over the file); an .xlsx, read by random access, before.
+  const hasher = crypto.createHash('sha256');
+  const xlsxHash = format === 'xlsx' ? await fileSha256(input.path).catch(() => null) : null;
+  if (format === 'xlsx' && xlsxHash === null) return notFound;
   const fileName = input.fileName ?? path.basename(input.path);
   const refDate = referenceDate(year);
   const rules = await effectiveRules(ctx.db, kind, refDate);
@@ -166,7 +176,7 @@ export async function compareDataset(ctx: Ctx, input: CompareInput): Promise<Com
 
   // The header first (a file without the required columns is rejected before anything is written),
   // then the rows are checked while COPY streams them: the server loads one chunk as the next is read.
-  const it = readPieces(input.path)[Symbol.asyncIterator]();
+  const it = readPieces(input.path, format === 'csv' ? hasher : undefined)[Symbol.asyncIterator]();
   const fileIssue = (e: TableFileError): CompareResult => ({ ok: false, errors: [{ row: null, column: null, value: null, code: e.code, message: e.message }] });
   try {
     let first: IteratorResult<CsvPiece>;
@@ -198,6 +208,7 @@ export async function compareDataset(ctx: Ctx, input: CompareInput): Promise<Com
       await tx.copyCsv('cmp_stage', stager.copyColumns, lines());
       const c = stager.counts;
       input.onProgress?.(c.total);
+      const hash = xlsxHash ?? hasher.digest('hex');
       return runRules(tx, ctx, {
         kind, year, refDate, rules, hash, fileName, purpose: input.purpose, authorisation: input.authorisation, columns, present,
         rejected: c.rejected, total: c.total, accepted: c.accepted, rejectedCount: c.rejectedCount,
