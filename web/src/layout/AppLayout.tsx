@@ -1,4 +1,4 @@
-import { BarChartOutlined, LogoutOutlined, MenuOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
+import { AuditOutlined, BarChartOutlined, DiffOutlined, FundOutlined, LogoutOutlined, MenuOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Suspense, useState } from 'react';
@@ -29,23 +29,29 @@ export function AppLayout() {
   const [drawer, setDrawer] = useState(false);
 
   const selectedRegion = params.get('region') ?? me.regionCode;
-  const section = location.pathname.startsWith('/households') ? '/households' : location.pathname.startsWith('/import') ? '/import' : '/';
+  const comparison = ['/comparison/upload', '/comparison/findings', '/comparison/summary'].find((p) => location.pathname.startsWith(p));
+  const section = comparison ?? (location.pathname.startsWith('/households') ? '/households' : location.pathname.startsWith('/import') ? '/import' : '/');
 
   const items = [
     { key: '/', icon: <BarChartOutlined />, label: t('menuDashboard') },
     { key: '/households', icon: <TeamOutlined />, label: t('menuHouseholds') },
     ...(can(me, 'registry.import') ? [{ key: '/import', icon: <UploadOutlined />, label: t('menuImport') }] : []),
+    ...(can(me, 'comparison.upload') ? [{ key: '/comparison/upload', icon: <DiffOutlined />, label: t('menuCmpUpload') }] : []),
+    ...(can(me, 'comparison.read') ? [
+      { key: '/comparison/findings', icon: <AuditOutlined />, label: t('menuCmpFindings') },
+      { key: '/comparison/summary', icon: <FundOutlined />, label: t('menuCmpSummary') },
+    ] : []),
   ];
 
   const go = (path: string) => {
     setDrawer(false);
     const region = params.get('region');
-    navigate(region && path !== '/import' ? `${path}?region=${region}` : path);
+    navigate(region && path !== '/import' && path !== '/comparison/upload' ? `${path}?region=${region}` : path);
   };
 
   const pickRegion = (code: string) => {
     setDrawer(false);
-    const target = section === '/' ? '/' : '/households';
+    const target = section === '/' || section === '/comparison/findings' || section === '/comparison/summary' ? section : '/households';
     navigate(`${target}?region=${code}`);
   };
 
