@@ -105,6 +105,28 @@ describe('comparison API', () => {
     expect(city.json().byCode).toEqual({ DECEASED: 1 });
   });
 
+  it('POST /api/comparison/datasets?preview=1 checks every row as the comparison would: counts and each rejected row with its reason, nothing written', async () => {
+    const file = writeCsv(path.join(dir, 'preview-bad.csv'), ['证件号码', '姓名', '户籍状态', '变动日期'], [
+      [P.v1dead.id, P.v1dead.name, '死亡', '2020-01-02'], ['62012319800101001X', '错号', '死亡', ''], [P.v1moved.id, P.v1moved.name, '', '2020-13-40'],
+      [P.townDead.id, P.townDead.name, '迁 出', '2020年5月2日'],
+    ]);
+    const before = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM comparison_datasets'))[0]!.n;
+    const pv = await upload('cmp-yuzhong', file, fields, '?preview=1');
+    expect(pv.statusCode, pv.body).toBe(200);
+    const body = pv.json();
+    expect(body.counts).toEqual({ total: 4, accepted: 2, rejected: 2 });
+    expect(body.rows.map((r: { row: number }) => r.row)).toEqual([2, 3, 4, 5]);
+    expect(body.rejected).toEqual([
+      expect.objectContaining({ row: 3, column: '证件号码', value: '62012319800101001X', code: 'ID_CHECK' }),
+      expect.objectContaining({ row: 4, column: '户籍状态', code: 'MISSING_VALUE' }),
+      expect.objectContaining({ row: 4, column: '变动日期', value: '2020-13-40', code: 'BAD_DATE' }),
+    ]);
+    expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM comparison_datasets'))[0]!.n).toBe(before);
+    const missing = await upload('cmp-yuzhong', writeCsv(path.join(dir, 'preview-nocol.csv'), ['证件号码', '姓名'], [[P.v1dead.id, P.v1dead.name]]), fields, '?preview=1');
+    expect(missing.json()).toMatchObject({ missing: ['户籍状态'], counts: { total: 0 }, rows: [{ row: 2 }] });
+    expect((await upload(null, file, fields, '?preview=1')).statusCode).toBe(401);
+  });
+
   it('GET /api/comparison/datasets and /:id: 401 anonymous; a department sees only its uploads; another county gets 404 for a dataset outside its scope', async () => {
     expect((await get(null, '/api/comparison/datasets')).statusCode).toBe(401);
     expect((await get(null, `/api/comparison/datasets/${yuzhongDataset}`)).statusCode).toBe(401);

@@ -239,6 +239,41 @@ describe('matching and bad input', () => {
     expect(ds!.file_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(ds!.rejected).toHaveLength(1);
   });
+  it('a plain .csv (lines staged as written), one that turns quoted after its first chunk, and one with a quoted header give the same findings, counts and row numbers', async () => {
+    const filler = Array.from({ length: 9000 }, () => `${P.normal.id},${P.normal.name},正常,2019-01-01`);
+    const tail = (quoted: boolean) => [
+      `${P.dead.id},${P.dead.name},死亡,2020-02-02`,
+      `${P.moved.id}, ${P.moved.name} ,迁 出,2020年3月4日`,
+      '62012319800101001X,错号,死亡,',
+      '',
+      ',,,',
+      quoted ? `"${P.jailed.id}","${P.jailed.name}","服刑",""` : `${P.jailed.id},${P.jailed.name},服刑,`,
+      `${P.missing.id},${P.missing.name},失踪,2020-05-06,多余的列`,
+      `${P.normal.id},${P.normal.name}`,
+    ];
+    const write = (name: string, header: string, quoted: boolean) => {
+      const file = f(name);
+      fs.writeFileSync(file, '\ufeff' + [header, ...filler, ...tail(quoted)].join('\r\n') + '\r\n');
+      return file;
+    };
+    const files = [
+      write('hukou-plain.csv', '证件号码,姓名,户籍状态,变动日期', false),
+      write('hukou-late-quote.csv', '证件号码,姓名,户籍状态,变动日期', true),
+      write('hukou-quoted-header.csv', '"证件号码","姓名","户籍状态","变动日期"', false),
+    ];
+    expect(fs.statSync(files[0]!).size).toBeGreaterThan(300_000); // more than one 256 KiB read
+    for (const file of files) {
+      const r = await run(file, 'hukou', 2019);
+      expect(r.rows, file).toEqual({ total: 9006, accepted: 9004, rejected: 2, matched: 9004 });
+      expect(r.rejected.map((i) => [i.row, i.column, i.code]), file).toEqual([
+        [9004, '证件号码', 'ID_CHECK'], [9009, '户籍状态', 'MISSING_VALUE'],
+      ]);
+      expect(await flagged(r.datasetId), file).toEqual({ DECEASED: ids(P.dead), MOVED_OUT: ids(P.moved), IMPRISONED: ids(P.jailed), MISSING: ids(P.missing) });
+      const [ev] = await t.db.query<{ evidence: Record<string, unknown> }>(`SELECT evidence FROM comparison_findings WHERE last_dataset_id = $1 AND code = 'MOVED_OUT'`, [r.datasetId]);
+      expect(ev!.evidence).toMatchObject({ 姓名: P.moved.name, 户籍状态: '迁出', 变动日期: '2020-03-04', 行号: 9003 });
+    }
+  });
+
   it('members of a removed (已剔除) household are not matched', async () => {
     const [h] = await t.db.query<{ id: string; version: number }>('SELECT id, version FROM households WHERE household_number = $1', [P.removed.householdNumber]);
     await removeHousehold(ctx, h!.id, { version: h!.version, reason: '测试：识别不准剔除' });

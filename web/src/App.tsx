@@ -21,6 +21,9 @@ const Households = lazy(() => import('./pages/Households'));
 const HouseholdDetail = lazy(() => import('./pages/HouseholdDetail'));
 const HouseholdCard = lazy(() => import('./pages/HouseholdCard'));
 const ImportPage = lazy(() => import('./pages/Import'));
+const ComparisonUpload = lazy(() => import('./pages/ComparisonUpload'));
+const ComparisonFindings = lazy(() => import('./pages/ComparisonFindings'));
+const ComparisonSummary = lazy(() => import('./pages/ComparisonSummary'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const ReviewHome = lazy(() => import('./pages/review/ReviewHome'));
 const ProposalDetail = lazy(() => import('./pages/review/ProposalDetail'));
@@ -74,6 +77,9 @@ function Themed() {
                   <Route path="/import" element={<ImportPage />} />
                   <Route path="/review" element={<ReviewHome />} />
                   <Route path="/review/proposals/:id" element={<ProposalDetail />} />
+                  <Route path="/comparison/upload" element={<ComparisonUpload />} />
+                  <Route path="/comparison/findings" element={<ComparisonFindings />} />
+                  <Route path="/comparison/summary" element={<ComparisonSummary />} />
                   <Route path="/dashboard" element={<Navigate to="/" replace />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>

@@ -3,23 +3,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { audit } from '../../core/audit.js';
 import type { Ctx } from '../../core/context.js';
-import { csvField, type Queryable } from '../../core/db.js';
+import type { Queryable } from '../../core/db.js';
 import { newId } from '../../core/ids.js';
 import { ValidationError } from '../../core/errors.js';
 import { assertCan } from '../access/policy.js';
 import { scopeSql } from '../access/scope.js';
-import { ID_HEADER, isKind, KIND_SPECS, KINDS, NAME_HEADER, sqlType, type ColSpec, type Kind } from './kinds.js';
+import { ID_HEADER, isKind, KIND_SPECS, KINDS, NAME_HEADER, type ColSpec, type Kind } from './kinds.js';
 import { mapHeader, parseRow, type ColumnMatch, type RowIssue } from './parse.js';
 import { effectiveRules, LANZHOU_COUNTIES, OUTSIDE_COUNTY, RULES, type EffectiveRule, type FindingCode } from './rules.js';
-import { readTable, readTableBatches, TableFileError, type TableRow } from './table-reader.js';
+import { Stager } from './stage.js';
+import { detectFormat, readPieces, readTableBatches, TableFileError, type CsvPiece } from './table-reader.js';
 
 /**
- * Department data comparison, set-based: the file is streamed and each row normalised in JS,
- * the good rows are COPYed into a temporary staging table, matched to the registry's members by
- * the normalised ID number in one join, and every rule is one INSERT … SELECT into a temporary
- * table of findings, which is then upserted into comparison_findings (unique per county, code,
- * ID number and rule key, so a re-run updates instead of duplicating). Open findings of the same
- * kind and year within the uploader's scope that this dataset no longer shows are closed.
+ * Department data comparison, set-based: the file is streamed into a temporary staging table by
+ * COPY (stage.ts: a plain .csv line whose fields are already in their staged form goes as
+ * written; any other row is normalised by parseRow, and rejected rows are listed), matched to the
+ * registry's members by the normalised ID number in SQL, and every rule is one INSERT … SELECT
+ * over that match into a temporary table of findings, which is then upserted into
+ * comparison_findings (unique per county, code, ID number and rule key, so a re-run updates
+ * instead of duplicating). Open findings of the same kind and year within the uploader's scope
+ * that this dataset no longer shows are closed.
  *
  * The comparison covers the part of the registry within the uploader's scope (the whole registry
  * for the city office or a city-level department). The year defaults to the current year; the
@@ -68,18 +71,6 @@ function lit(v: unknown): string {
 const likeAny = (v: unknown) => lit((Array.isArray(v) ? v : [v]).map((x) => `%${String(x).replace(/[%_\\]/g, '\\$&')}%`));
 const num = (v: unknown) => lit(Number(v));
 
-const NEEDS_QUOTES = /[",\n\r]/;
-/** A COPY csv line of already trimmed values (csvLine without its per-field trim check). */
-function stageLine(rowNum: number, id: string, name: string, birth: string, values: (string | number | null)[]): string {
-  let line = `${rowNum},${id},${NEEDS_QUOTES.test(name) ? '"' + name.replace(/"/g, '""') + '"' : name},${birth}`;
-  for (const v of values) {
-    if (v === null) line += ',';
-    else if (typeof v === 'number') line += ',' + v;
-    else line += ',' + (v === '' || NEEDS_QUOTES.test(v) || v.trim() !== v ? csvField(v) : v);
-  }
-  return line + '\n';
-}
-
 export async function fileSha256(p: string): Promise<string> {
   const h = crypto.createHash('sha256');
   for await (const chunk of fs.createReadStream(p)) h.update(chunk as Buffer);
@@ -107,28 +98,53 @@ export interface PreviewResult {
   columns: ColumnMatch[];
   missing: string[];
   header: string[];
+  /** The first rows as written in the file (sample). */
   rows: { row: number; cells: string[] }[];
+  /** Every row checked as the comparison would (nothing written): counts and the rejected rows with their reasons (the first 1000). */
+  counts: { total: number; accepted: number; rejected: number };
+  rejected: RowIssue[];
 }
 
-/** The detected columns and the first rows, without comparing or writing anything. */
+/**
+ * The detected columns, the first rows and every row's check (the rows a comparison would reject,
+ * by row number and reason), without comparing or writing anything. With a required column
+ * missing the rows are not checked (the comparison would refuse the file).
+ */
 export async function previewDataset(ctx: Ctx, p: string, kindIn: string, n = 20): Promise<PreviewResult> {
   assertCan(ctx.actor, 'comparison.upload');
   const kind = checkKind(kindIn);
   let header: string[] | null = null;
+  let map: ReturnType<typeof mapHeader> | null = null;
   const rows: { row: number; cells: string[] }[] = [];
+  const rejected: RowIssue[] = [];
+  const counts = { total: 0, accepted: 0, rejected: 0 };
+  const today = new Date().toISOString().slice(0, 10);
   try {
-    for await (const rec of readTable(p)) {
-      if (!header) header = rec.cells;
-      else rows.push(rec);
-      if (rows.length >= n) break;
+    for await (const batch of readTableBatches(p)) {
+      for (const rec of batch) {
+        if (!header) {
+          header = rec.cells;
+          map = mapHeader(kind, header);
+          continue;
+        }
+        if (rows.length < n) rows.push(rec);
+        if (map!.missing.length) continue;
+        counts.total++;
+        const { row, issues } = parseRow(kind, map!, rec, today);
+        if (row) counts.accepted++;
+        else {
+          counts.rejected++;
+          for (const i of issues) if (rejected.length < MAX_LISTED) rejected.push(i);
+        }
+      }
+      if (map?.missing.length && rows.length >= n) break;
     }
   } catch (e) {
     if (e instanceof TableFileError) throw new ValidationError(e.message, { errors: [{ row: null, column: null, value: null, code: e.code, message: e.message }] }, e.code);
     throw e;
   }
-  if (!header) throw new ValidationError('文件没有表头行', { errors: [{ row: null, column: null, value: null, code: 'EMPTY_FILE', message: '文件没有表头行' }] }, 'EMPTY_FILE');
-  const map = mapHeader(kind, header);
-  return { kind, columns: map.columns, missing: map.missing, header, rows };
+  if (!header || !map) throw new ValidationError('文件没有表头行', { errors: [{ row: null, column: null, value: null, code: 'EMPTY_FILE', message: '文件没有表头行' }] }, 'EMPTY_FILE');
+  return { kind, columns: map.columns, missing: map.missing, header, rows, counts, rejected };
 }
 
 export async function compareDataset(ctx: Ctx, input: CompareInput): Promise<CompareResult> {
@@ -139,76 +155,64 @@ export async function compareDataset(ctx: Ctx, input: CompareInput): Promise<Com
   if (!input.purpose.trim()) throw new ValidationError('请填写比对目的', undefined, 'PURPOSE_REQUIRED');
   if (!input.authorisation.trim()) throw new ValidationError('请填写授权依据（农户书面授权或文件号）', undefined, 'AUTHORISATION_REQUIRED');
   lastMark = performance.now();
-  const hash = await fileSha256(input.path).catch(() => null);
-  mark('sha256');
-  if (hash === null) return { ok: false, errors: [{ row: null, column: null, value: input.path, code: 'FILE_NOT_FOUND', message: `无法读取文件：${input.path}` }] };
+  const notFound: CompareResult = { ok: false, errors: [{ row: null, column: null, value: input.path, code: 'FILE_NOT_FOUND', message: `无法读取文件：${input.path}` }] };
+  let format: 'csv' | 'xlsx';
+  try {
+    format = await detectFormat(input.path);
+  } catch (e) {
+    if (e instanceof TableFileError && e.code !== 'FILE_NOT_FOUND' && e.code !== 'READ_ERROR') return { ok: false, errors: [{ row: null, column: null, value: null, code: e.code, message: e.message }] };
+    if (e instanceof TableFileError) return notFound;
+    throw e;
+  }
+  // A .csv is hashed as it is read (one pass over the file); an .xlsx, read by random access, before.
+  const hasher = crypto.createHash('sha256');
+  const xlsxHash = format === 'xlsx' ? await fileSha256(input.path).catch(() => null) : null;
+  if (format === 'xlsx' && xlsxHash === null) return notFound;
   const fileName = input.fileName ?? path.basename(input.path);
   const refDate = referenceDate(year);
   const rules = await effectiveRules(ctx.db, kind, refDate);
   const spec = KIND_SPECS[kind];
-  const keys = spec.columns.map((c) => c.key);
-  const stageCols = ['row', 'id_number', 'name', 'birth_date', ...keys];
   const today = new Date().toISOString().slice(0, 10);
 
-  const rejected: RowIssue[] = [];
-  let rejectedCount = 0;
-  let total = 0;
-  let accepted = 0;
-  let columns: ColumnMatch[] = [];
-
   // The header first (a file without the required columns is rejected before anything is written),
-  // then the rows are parsed while COPY streams them: the server parses one chunk as the next is read.
-  const it = readTableBatches(input.path)[Symbol.asyncIterator]();
+  // then the rows are checked while COPY streams them: the server loads one chunk as the next is read.
+  const it = readPieces(input.path, format === 'csv' ? hasher : undefined)[Symbol.asyncIterator]();
   const fileIssue = (e: TableFileError): CompareResult => ({ ok: false, errors: [{ row: null, column: null, value: null, code: e.code, message: e.message }] });
   try {
-    let first: TableRow[] = [];
+    let first: IteratorResult<CsvPiece>;
     try {
-      for (;;) {
-        const n = await it.next();
-        if (n.done || n.value.length) {
-          first = n.done ? [] : n.value;
-          break;
-        }
-      }
+      first = await it.next();
     } catch (e) {
       if (e instanceof TableFileError) return fileIssue(e);
       throw e;
     }
-    const headerRec = first.shift();
-    if (!headerRec) return { ok: false, errors: [{ row: null, column: null, value: null, code: 'EMPTY_FILE', message: '文件没有表头行' }] };
+    if (first.done || !('header' in first.value)) return { ok: false, errors: [{ row: null, column: null, value: null, code: 'EMPTY_FILE', message: '文件没有表头行' }] };
+    const headerRec = first.value.header;
     const map = mapHeader(kind, headerRec.cells);
-    columns = map.columns;
+    const columns = map.columns;
     if (map.missing.length) {
       return { ok: false, errors: map.missing.map((h) => ({ row: headerRec.row, column: h, value: null, code: 'MISSING_COLUMN', message: `缺少必需的列「${h}」（${spec.department}）` })) };
     }
+    const stager = new Stager(kind, map, headerRec.cells, today, MAX_LISTED, input.onProgress);
     const lines = async function* (): AsyncGenerator<string> {
-      let batch: TableRow[] | null = first;
-      while (batch) {
-        let chunk = '';
-        for (const rec of batch) {
-          total++;
-          if (input.onProgress && total % 50_000 === 0) input.onProgress(total);
-          const { row, issues } = parseRow(kind, map, rec, today);
-          if (!row) {
-            rejectedCount++;
-            for (const i of issues) if (rejected.length < MAX_LISTED) rejected.push(i);
-            continue;
-          }
-          accepted++;
-          chunk += stageLine(row.row, row.idNumber, row.name, row.birthDate, row.values);
-        }
-        if (chunk) yield chunk;
+      for (;;) {
         const n = await it.next();
-        batch = n.done ? null : n.value;
+        if (n.done) return;
+        const text = stager.piece(n.value);
+        if (text) yield text;
       }
     };
     const present = spec.columns.filter((c) => map.index.has(c.header));
     return await ctx.db.transaction(async (tx) => {
-      await tx.execute(`CREATE TEMP TABLE cmp_stage (row int, id_number varchar(18), name text, birth_date date,
-        ${spec.columns.map((c) => `${c.key} ${sqlType(c.type)}`).join(', ')}) ON COMMIT DROP`);
-      await tx.copyCsv('cmp_stage', stageCols, lines());
-      input.onProgress?.(total);
-      return runRules(tx, ctx, { kind, year, refDate, rules, hash, fileName, purpose: input.purpose, authorisation: input.authorisation, columns, present, rejected, total, accepted, rejectedCount });
+      await tx.execute(stager.createSql);
+      await tx.copyCsv('cmp_stage', stager.copyColumns, lines());
+      const c = stager.counts;
+      input.onProgress?.(c.total);
+      const hash = xlsxHash ?? hasher.digest('hex');
+      return runRules(tx, ctx, {
+        kind, year, refDate, rules, hash, fileName, purpose: input.purpose, authorisation: input.authorisation, columns, present,
+        rejected: c.rejected, total: c.total, accepted: c.accepted, rejectedCount: c.rejectedCount,
+      });
     });
   } catch (e) {
     if (e instanceof TableFileError) return fileIssue(e);
@@ -254,19 +258,21 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
     `CREATE TEMP TABLE cmp_excl ON COMMIT DROP AS
      SELECT h.county_code, h.id FROM households h WHERE h.poverty_status = '已剔除' OR NOT (${scope})`, sp,
   );
-  await tx.execute(
-    `CREATE TEMP TABLE cmp_reg ON COMMIT DROP AS
-     SELECT s.*, m.county_code AS m_county, m.id AS m_id, m.household_id AS m_household, m.name AS m_name, m.health AS m_health,
+  // The file's rows matched to registered members: not materialised; each rule below reads it with
+  // its own conditions on the file's columns, which the planner applies to cmp_stage before the join.
+  const REG = `(SELECT s.*, m.county_code AS m_county, m.id AS m_id, m.household_id AS m_household, m.name AS m_name, m.health AS m_health,
             m.disability_grade AS m_grade, m.dibao AS m_dibao, NULL::text AS h_number, NULL::varchar(12) AS h_village
        FROM cmp_stage s JOIN members m ON m.id_number = s.id_number AND m.left_at IS NULL
-      WHERE NOT EXISTS (SELECT 1 FROM cmp_excl x WHERE x.id = m.household_id AND x.county_code = m.county_code)`,
-  );
+      WHERE NOT EXISTS (SELECT 1 FROM cmp_excl x WHERE x.id = m.household_id AND x.county_code = m.county_code))`;
   await tx.execute(`CREATE TEMP TABLE cmp_found (county_code varchar(6), household_id uuid, household_number text, village_code varchar(12),
     member_id uuid, id_number varchar(18), name text, code text, rule_key text, year int, evidence jsonb) ON COMMIT DROP`);
 
-  mark('match (cmp_reg)');
-  const issues: RowIssue[] = (await tx.query<{ row: number; name: string; id_number: string }>(
-    `SELECT row, name, id_number FROM cmp_reg WHERE name IS DISTINCT FROM m_name ORDER BY row LIMIT ${MAX_LISTED}`,
+  const [{ matched, renamed }] = (await tx.query<{ matched: number; renamed: number }>(
+    `SELECT count(*)::int AS matched, count(*) FILTER (WHERE r.name IS DISTINCT FROM r.m_name)::int AS renamed FROM ${REG} r`,
+  )) as [{ matched: number; renamed: number }];
+  mark('match (count)');
+  const issues: RowIssue[] = renamed === 0 ? [] : (await tx.query<{ row: number; name: string; id_number: string }>(
+    `SELECT r.row, r.name, r.id_number FROM ${REG} r WHERE r.name IS DISTINCT FROM r.m_name ORDER BY r.row LIMIT ${MAX_LISTED}`,
   )).map((r) => ({
     row: r.row, column: '姓名', value: r.name, code: 'NAME_MISMATCH',
     message: `证件号码 ${r.id_number.slice(0, 6)}********${r.id_number.slice(14)} 在建档立卡中登记的姓名与文件中的「${r.name}」不一致，请核实`,
@@ -282,7 +288,7 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
     await tx.execute(
       `INSERT INTO cmp_found SELECT DISTINCT ON (r.id_number) r.m_county, r.m_household, r.h_number, r.h_village, r.m_id, r.id_number, r.name,
               '${code}', '${code}:${Y}', ${Y}, ${ev}${extra ? ` || ${extra}` : ''}
-         FROM cmp_reg r WHERE ${where} ORDER BY r.id_number, ${order}`,
+         FROM ${REG} r WHERE ${where} ORDER BY r.id_number, ${order}`,
     );
   };
   for (const rule of a.rules) {
@@ -310,8 +316,8 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
         await rowRule(rule.id, `r.status = ANY (${lit(p.statuses)})`);
         break;
       case 'PENSION_GAP':
-        await rowRule(rule.id, `r.status = ANY (${lit(p.statuses)}) AND (${Y} - extract(year FROM r.birth_date)::int) BETWEEN ${num(p.minAge)} AND ${num(p.maxAge)}`,
-          'r.row', `jsonb_build_object('年龄', ${Y} - extract(year FROM r.birth_date)::int)`);
+        await rowRule(rule.id, `r.status = ANY (${lit(p.statuses)}) AND (${Y} - substr(r.id_number, 7, 4)::int) BETWEEN ${num(p.minAge)} AND ${num(p.maxAge)}`,
+          'r.row', `jsonb_build_object('年龄', ${Y} - substr(r.id_number, 7, 4)::int)`);
         break;
       case 'DIBAO_MISMATCH':
         await rowRule(rule.id, `r.assistance = ${lit(p.assistance)} AND ${active} AND r.m_dibao IS NOT TRUE`, 'r.row',
@@ -358,7 +364,7 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
              FROM (SELECT r.id_number, COALESCE(r.settle_year, ${Y}) AS y, r.m_county, r.m_household, r.h_number, r.h_village, r.m_id, min(r.name) AS name,
                           sum(r.out_of_pocket) AS oop, sum(r.policy_cost) AS policy, sum(r.basic_paid + r.serious_paid + r.aid_paid) AS paid,
                           jsonb_agg(${ev} ORDER BY r.row) AS rows
-                     FROM cmp_reg r GROUP BY 1, 2, 3, 4, 5, 6, 7) g
+                     FROM ${REG} r GROUP BY 1, 2, 3, 4, 5, 6, 7) g
             WHERE ${cond}`,
         );
         break;
@@ -401,7 +407,6 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
     `SELECT f.code, count(*)::int AS n, count(*) FILTER (WHERE f.first_dataset_id = $1)::int AS fresh
        FROM comparison_findings f WHERE f.last_dataset_id = $1 GROUP BY f.code ORDER BY f.code`, [datasetId],
   ));
-  const [{ matched }] = (await tx.query<{ matched: number }>('SELECT count(*)::int AS matched FROM cmp_reg')) as [{ matched: number }];
   const byCode: Record<string, number> = {};
   let totalF = 0;
   let fresh = 0;

@@ -94,6 +94,38 @@ function fastId(raw: string, today: string | undefined): { ok: true; id: string;
   return { ok: true, id: raw, birthDate };
 }
 
+/**
+ * The bulk path's check that a raw ID number is already what parseRow would make of it: 18 plain
+ * characters with a valid birth date (1900 to `today`) and check character. Anything else goes
+ * through parseRow.
+ */
+export function isPlainId(raw: string, today: string): boolean {
+  return fastId(raw, today) !== null;
+}
+
+const INT = /^-?\d{1,9}$/;
+const CANON_GRADES = new Set(['一级', '二级', '三级', '四级']);
+
+/**
+ * True when `text` (a field as written, not trimmed) is already the staged form parseRow would
+ * give it, so the bulk path may stage it as written: an empty optional field (NULL), or a value
+ * with nothing to trim, fold or convert. False means "let parseRow decide", never "invalid".
+ */
+export function isCanonical(spec: ColSpec, text: string): boolean {
+  if (text === '') return !spec.required;
+  switch (spec.type) {
+    case 'text': return text.length <= 2000 && text.trim() === text;
+    case 'enum': return SIMPLE.test(text);
+    case 'num': return text.length <= 16 && NUMBER.test(text);
+    case 'int': return INT.test(text);
+    case 'date': {
+      const iso = ISO_DATE.exec(text);
+      return !!iso && isValidDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
+    }
+    case 'grade': return CANON_GRADES.has(text);
+  }
+}
+
 const GRADES: Record<string, string> = { '1': '一级', '2': '二级', '3': '三级', '4': '四级', 一: '一级', 二: '二级', 三: '三级', 四: '四级' };
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

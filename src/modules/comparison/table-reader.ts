@@ -4,6 +4,7 @@
  * sheet XML scanner, the CSV decoder and parser). The registry reader itself is bound to the
  * registry's two sheets; department files have one sheet of any name.
  */
+import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { posix } from 'node:path';
@@ -190,5 +191,109 @@ async function* readXlsx(path: string): AsyncGenerator<TableRow[]> {
     }
   } finally {
     await fh.close().catch(() => undefined);
+  }
+}
+
+/**
+ * A .csv file for the comparison's bulk path: the header as a record, then the data either as
+ * runs of complete raw lines (`text`, its first line being row `firstRow`) while the file has no
+ * quote character and no lone CR, so a line is a record and a comma a field separator; or, from
+ * the first chunk that has one, as records parsed by the RFC 4180 parser (`rows`). Row numbers
+ * are the ones readTable gives (the header is 1, blank lines count).
+ */
+export type CsvPiece = { header: TableRow } | { text: string; firstRow: number } | { rows: TableRow[] };
+
+const LONE_CR = /\r(?!\n)|\r$/;
+const notPlain = (s: string) => s.includes('"') || (s.includes('\r') && LONE_CR.test(s));
+
+/** `hash`, when given, is fed every byte of the file as it is read. */
+export async function* readCsvPieces(path: string, hash?: Hash): AsyncGenerator<CsvPiece> {
+  const decoder = new AutoDecoder();
+  // 64 KiB reads: the fatal streaming UTF-8 decoder is many times slower per byte on larger chunks.
+  const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
+  let parser = null as CsvParser | null;
+  let records: TableRow[] = [];
+  let headerSeen = false;
+  let carry = '';
+  let row = 1;
+  const fullParser = (text: string): CsvParser => {
+    const p = new CsvParser(MAX_CELL, MAX_COLS, (r, cells) => {
+      if (cells.length) records.push({ row: r, cells: toArray(cells) });
+    }, (r) => {
+      throw new TableFileError('TOO_MANY_COLUMNS', `第${r}行超过 ${MAX_COLS} 列`);
+    });
+    p.record = row;
+    p.write(text);
+    return p;
+  };
+  function* parsed(): Generator<CsvPiece> {
+    if (!records.length) return;
+    const rows = records;
+    records = [];
+    if (!headerSeen) {
+      headerSeen = true;
+      yield { header: rows.shift()! };
+    }
+    if (rows.length) yield { rows };
+  }
+  function* take(text: string, end: boolean): Generator<CsvPiece> {
+    if (parser) {
+      parser.write(text);
+      yield* parsed();
+      return;
+    }
+    text = carry + text;
+    const cut = end ? text.length : text.lastIndexOf('\n') + 1;
+    carry = text.slice(cut);
+    let complete = text.slice(0, cut);
+    // The header (and blank lines before it) through the full parser, one line at a time.
+    while (!headerSeen && complete) {
+      const nl = complete.indexOf('\n');
+      const line = nl === -1 ? complete : complete.slice(0, nl + 1);
+      if (notPlain(line.endsWith('\r\n') ? line.slice(0, -2) : line)) break;
+      if (!fullParser(line).end()) throw new TableFileError('UNTERMINATED_QUOTE', `第${row}行的引号没有闭合`);
+      row++;
+      complete = complete.slice(line.length);
+      yield* parsed();
+    }
+    if (!complete) return;
+    if (!headerSeen || notPlain(complete)) {
+      // From here on the full parser reads everything (quoted fields may span lines).
+      parser = fullParser(complete + carry);
+      carry = '';
+      yield* parsed();
+      return;
+    }
+    yield { text: complete, firstRow: row };
+    for (let i = complete.indexOf('\n'); i !== -1; i = complete.indexOf('\n', i + 1)) row++;
+  }
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash?.update(chunk);
+      yield* take(decodeOrThrow(() => decoder.write(chunk), parser ? parser.record : row), false);
+    }
+    yield* take(decodeOrThrow(() => decoder.end(), parser ? parser.record : row), true);
+    if (parser) {
+      if (!parser.end()) throw new TableFileError('UNTERMINATED_QUOTE', `第${parser.quoteRecord}行的引号没有闭合`);
+      yield* parsed();
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** The file as CsvPieces: a .csv through readCsvPieces, an .xlsx's first sheet as records. */
+export async function* readPieces(path: string, hash?: Hash): AsyncGenerator<CsvPiece> {
+  if ((await detectFormat(path)) === 'csv') {
+    yield* readCsvPieces(path, hash);
+    return;
+  }
+  let headerSeen = false;
+  for await (const batch of readXlsx(path)) {
+    if (!headerSeen && batch.length) {
+      headerSeen = true;
+      yield { header: batch[0]! };
+      if (batch.length > 1) yield { rows: batch.slice(1) };
+    } else if (batch.length) yield { rows: batch };
   }
 }

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from './client';
 import type {
-  ByRegion, ChangeEvent, Dictionary, FieldsResponse, HouseholdPage, HouseholdView, Me, Overview, Region, Trends,
+  ByRegion, ChangeEvent, Dictionary, FieldsResponse, FindingPage, HouseholdPage, HouseholdView, Me, Overview, Region, SummaryRow, Trends,
 } from './types';
 
 /** Query keys and hooks, one place. Reference data (dictionaries, fields, regions) is cached long. */
@@ -73,3 +73,33 @@ export const useByRegion = (parent: string | undefined) =>
 
 export const useTrends = (region: string | undefined) =>
   useQuery({ queryKey: keys.trends(region), queryFn: () => api.get<Trends>('/api/stats/trends', { region }), placeholderData: keepPreviousData });
+
+// 数据比对 (comparison)
+export interface FindingQuery {
+  kind?: string;
+  code?: string;
+  region?: string;
+  status?: string;
+  datasetId?: string;
+  page: number;
+  pageSize: number;
+}
+
+export const comparisonKeys = {
+  findings: (q: FindingQuery) => ['comparison', 'findings', q] as const,
+  summary: (region: string | undefined, kind: string | undefined) => ['comparison', 'summary', region ?? '', kind ?? ''] as const,
+};
+
+export const useFindings = (q: FindingQuery) =>
+  useQuery({
+    queryKey: comparisonKeys.findings(q),
+    queryFn: () => api.get<FindingPage>('/api/comparison/findings', { ...q }),
+    placeholderData: keepPreviousData,
+  });
+
+export const useFindingSummary = (region: string | undefined, kind: string | undefined) =>
+  useQuery({
+    queryKey: comparisonKeys.summary(region, kind),
+    queryFn: () => api.get<{ region: string; level: number; items: SummaryRow[] }>('/api/comparison/summary', { region, kind }),
+    placeholderData: keepPreviousData,
+  });

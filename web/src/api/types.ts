@@ -49,3 +49,18 @@ export interface ApiErrorBody {
   details?: unknown;
   requestId?: string;
 }
+
+// 数据比对 (comparison): the server's own shapes.
+export type { CompareResult, PreviewResult } from '../../../src/modules/comparison/compare';
+export type { RowIssue, ColumnMatch } from '../../../src/modules/comparison/parse';
+export type { Finding, SummaryRow, DatasetRow, FindingStatus } from '../../../src/modules/comparison/service';
+import type { Finding } from '../../../src/modules/comparison/service';
+
+/** GET /api/comparison/findings. */
+export interface FindingPage {
+  items: Finding[];
+  total: number;
+  page: number;
+  pageSize: number;
+  masked: boolean;
+}

@@ -1,4 +1,4 @@
-import { AuditOutlined, BarChartOutlined, LogoutOutlined, MenuOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
+import { AuditOutlined, BarChartOutlined, DiffOutlined, FundOutlined, LogoutOutlined, MenuOutlined, SolutionOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Suspense, useState } from 'react';
@@ -16,6 +16,9 @@ const ROLE_KEYS: Record<string, string> = {
   helper: 'Helper cadre', department: 'Department', inspector: 'Inspector',
 };
 
+/** Screens that follow the region picked in the tree (?region=CODE). */
+const REGION_AWARE = ['/', '/households', '/comparison/findings', '/comparison/summary'];
+
 /** The frame of every signed-in screen: header (user, role, language, sign out), menu, region tree. */
 export function AppLayout() {
   const { t, lang } = useI18n();
@@ -29,24 +32,31 @@ export function AppLayout() {
   const [drawer, setDrawer] = useState(false);
 
   const selectedRegion = params.get('region') ?? me.regionCode;
-  const section = ['/households', '/import', '/review'].find((p) => location.pathname.startsWith(p)) ?? '/';
 
   const items = [
     { key: '/', icon: <BarChartOutlined />, label: t('menuDashboard') },
     { key: '/households', icon: <TeamOutlined />, label: t('menuHouseholds') },
     ...(can(me, 'registry.import') ? [{ key: '/import', icon: <UploadOutlined />, label: t('menuImport') }] : []),
-    ...(can(me, 'review.read') ? [{ key: '/review', icon: <AuditOutlined />, label: lang === 'zh' ? '动态管理' : 'Dynamic management' }] : []),
+    ...(can(me, 'comparison.upload') ? [{ key: '/comparison/upload', icon: <DiffOutlined />, label: t('menuCmpUpload') }] : []),
+    ...(can(me, 'comparison.read') ? [
+      { key: '/comparison/findings', icon: <AuditOutlined />, label: t('menuCmpFindings') },
+      { key: '/comparison/summary', icon: <FundOutlined />, label: t('menuCmpSummary') },
+    ] : []),
+    ...(can(me, 'review.read') ? [{ key: '/review', icon: <SolutionOutlined />, label: lang === 'zh' ? '动态管理' : 'Dynamic management' }] : []),
   ];
+  // The open screen: the menu entry whose path is the longest prefix of the location.
+  const section = items.map((i) => i.key).filter((k) => (k === '/' ? location.pathname === '/' : location.pathname.startsWith(k)))
+    .sort((a, b) => b.length - a.length)[0] ?? '/';
 
   const go = (path: string) => {
     setDrawer(false);
     const region = params.get('region');
-    navigate(region && (path === '/' || path === '/households') ? `${path}?region=${region}` : path);
+    navigate(region && REGION_AWARE.includes(path) ? `${path}?region=${region}` : path);
   };
 
   const pickRegion = (code: string) => {
     setDrawer(false);
-    const target = section === '/' ? '/' : '/households';
+    const target = REGION_AWARE.includes(section) ? section : '/households';
     navigate(`${target}?region=${code}`);
   };
 

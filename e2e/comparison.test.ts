@@ -1,0 +1,199 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { apiSession, btn, launch, login, newPage, type Watched } from './support/browser.js';
+
+/**
+ * 数据比对 in the browser: a county office uploads a 户籍 file with a bad row, sees the columns,
+ * the sample rows and the rejected row before comparing, compares, filters the findings; the
+ * village cadre confirms one and dismisses another; the summary shows them by kind and region.
+ */
+const baseURL = inject('baseURL');
+const shots = inject('screenshotDir');
+let browser: Browser;
+let county: Watched;
+let village: Watched;
+let dir: string;
+let file: string;
+const people: { name: string; idNumber: string }[] = [];
+
+/** Chooses an option of the Select under a form label: by its title (the label text), containing `text`, or equal to it. */
+async function pick(page: Page, label: string, text: string, exact = false) {
+  const item = page.locator('.ant-form-item').filter({ has: page.locator('label', { hasText: new RegExp(`^${label}$`) }) });
+  await item.locator('.ant-select').click();
+  await page.locator(`.ant-select-item-option[title${exact ? '' : '*'}="${text}"]:visible`).first().click();
+  await expect.poll(() => item.locator('.ant-select').innerText(), { timeout: 45_000 }).toContain(text);
+}
+
+beforeAll(async () => {
+  // Three registered people of the demo village (as the county office reads them, unmasked).
+  const v = await apiSession(baseURL, 'demo-village');
+  const me = await v.call<{ regionCode: string }>('GET', '/api/auth/me');
+  const c = await apiSession(baseURL, 'demo-county');
+  const list = await c.call<{ items: { id: string }[] }>('GET', `/api/households?region=${me.json.regionCode}&status=未脱贫&pageSize=3`);
+  for (const h of list.json.items) {
+    const view = await c.call<{ members: { name: string; idNumber: string }[] }>('GET', `/api/households/${h.id}?unmasked=1`);
+    people.push(view.json.members[0]!);
+  }
+  expect(people).toHaveLength(3);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuopin-e2e-cmp-'));
+  file = path.join(dir, '公安户籍2020.csv');
+  fs.writeFileSync(file, '\ufeff' + [
+    '证件号码, 姓名 ,户籍状态,变动日期（年月日）',
+    `${people[0]!.idNumber},${people[0]!.name},死亡,2020-03-01`,
+    `${people[1]!.idNumber},${people[1]!.name},死 亡,2020年5月2日`,
+    `${people[2]!.idNumber},${people[2]!.name},迁出,2020-06-30`,
+    '62012319800101001X,错号,死亡,2020-01-01',
+  ].join('\r\n') + '\r\n');
+
+  browser = await launch();
+  county = await newPage(browser, { baseURL, width: 1440, height: 900 });
+  await login(county.page, 'demo-county');
+  village = await newPage(browser, { baseURL, width: 1440, height: 900 });
+  await login(village.page, 'demo-village');
+  // A loaded machine (CI beside other work) renders slowly: wait longer than the 15 s default.
+  county.context.setDefaultTimeout(45_000);
+  village.context.setDefaultTimeout(45_000);
+});
+beforeEach((t) => {
+  onTestFailed(async () => {
+    for (const [who, w] of [['county', county], ['village', village]] as const) {
+      await w?.page.screenshot({ path: path.join(shots, `FAILED-cmp-${who}-${t.task.name.slice(0, 30)}.png`), fullPage: true }).catch(() => undefined);
+    }
+  });
+});
+afterAll(async () => {
+  await county?.context.close();
+  await village?.context.close();
+  await browser?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('comparison pages', { timeout: 300_000 }, () => {
+  it('uploads a file, previews its columns and the rejected row, compares, and filters the findings', async () => {
+    const page = county.page;
+    await page.goto('/comparison/summary');
+    await page.getByRole('menuitem', { name: '比对上传' }).click();
+    await page.waitForURL(/\/comparison\/upload/);
+    await page.getByLabel('年度').fill('2020');
+    await page.getByLabel('比对目的').fill('季度动态管理比对（演示）');
+    await page.getByLabel('授权依据').fill('农户书面授权书（2020）');
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByTestId('cmp-preview').click();
+    const card = page.getByTestId('cmp-preview-card');
+    await card.waitFor();
+    await expect.poll(() => page.getByTestId('cmp-preview-counts').innerText(), { timeout: 45_000 }).toContain('共 4 行：可比对 3 行，拒绝 1 行');
+    const columns = await page.getByTestId('cmp-columns').innerText();
+    expect(columns).toContain('变动日期（年月日） → 变动日期');
+    expect(columns).toContain('户籍状态');
+    const sample = await page.getByTestId('cmp-sample').innerText();
+    expect(sample).toContain(people[1]!.name);
+    expect(sample).toContain('2020年5月2日');
+    const rejected = await page.getByTestId('cmp-rejected').innerText();
+    expect(rejected).toContain('62012319800101001X');
+    expect(rejected).toMatch(/\b5\b/);
+    expect(rejected).toContain('证件号码');
+    expect(rejected).toContain('校验');
+    await page.screenshot({ path: path.join(shots, 'comparison-preview.png'), fullPage: true });
+
+    // Nothing is stored by the preview.
+    const before = await page.evaluate(async () => (await fetch('/api/comparison/findings?code=DECEASED')).json() as Promise<{ total: number }>);
+    expect(before.total).toBe(0);
+
+    await page.getByTestId('cmp-run').click();
+    const result = page.getByTestId('cmp-result');
+    await result.waitFor();
+    expect(await result.innerText()).toContain('比对完成：3 条线索（新增 3，关闭 0）');
+    const byCode = await page.getByTestId('cmp-by-code').innerText();
+    expect(byCode).toMatch(/户籍状态为死亡仍在册\s*DECEASED\s*2/);
+    expect(byCode).toMatch(/MOVED_OUT\s*1/);
+    expect(await page.getByTestId('cmp-result-rejected').innerText()).toContain('62012319800101001X');
+    await page.screenshot({ path: path.join(shots, 'comparison-result.png'), fullPage: true });
+
+    await page.getByTestId('cmp-view-findings').click();
+    await page.waitForURL(/\/comparison\/findings\?datasetId=/);
+    await expect.poll(() => page.getByTestId('findings-total').innerText(), { timeout: 45_000 }).toBe('共 3 条线索');
+    // ID numbers are masked in the list.
+    const table = page.getByTestId('findings-table');
+    expect(await table.innerText()).toContain(`${people[0]!.idNumber.slice(0, 6)}********${people[0]!.idNumber.slice(14)}`);
+    expect(await table.innerText()).not.toContain(people[0]!.idNumber);
+
+    await pick(page, '规则', 'DECEASED');
+    await expect.poll(() => page.getByTestId('findings-total').innerText(), { timeout: 45_000 }).toBe('共 2 条线索');
+    expect(new URL(page.url()).searchParams.get('code')).toBe('DECEASED');
+    const text = await table.innerText();
+    expect(text).toContain(people[0]!.name);
+    expect(text).toContain(people[1]!.name);
+    expect(text).not.toContain(people[2]!.name);
+
+    await pick(page, '规则', 'MOVED_OUT');
+    await expect.poll(() => page.getByTestId('findings-total').innerText(), { timeout: 45_000 }).toBe('共 1 条线索');
+    expect(await table.innerText()).toContain(people[2]!.name);
+
+    // No finding is confirmed yet: the table is empty (and the pager with its total is hidden).
+    await pick(page, '状态', '属实', true);
+    await expect.poll(() => table.locator('tr.ant-table-row').count(), { timeout: 45_000 }).toBe(0);
+    await table.locator('.ant-empty').waitFor();
+    expect(county.errors).toEqual([]);
+  });
+
+  it('the village cadre confirms one finding and dismisses another, each with a reason', async () => {
+    const page = village.page;
+    await page.goto('/comparison/summary');
+    await page.getByRole('menuitem', { name: '比对线索' }).click();
+    await page.waitForURL(/\/comparison\/findings/);
+    await pick(page, '数据类别', 'hukou');
+    await expect.poll(() => page.getByTestId('findings-total').innerText(), { timeout: 45_000 }).toBe('共 3 条线索');
+    await pick(page, '规则', 'DECEASED');
+    await expect.poll(() => page.getByTestId('findings-total').innerText(), { timeout: 45_000 }).toBe('共 2 条线索');
+
+    const row = (name: string) => page.getByTestId('findings-table').locator('tr', { hasText: name });
+    // A reason is required.
+    await row(people[0]!.name).getByTestId('finding-confirm').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain('确认后将生成：剔除建议');
+    await dialog.getByTestId('verify-ok').click();
+    await page.getByText('请填写核实意见（至少 2 个字）').first().waitFor();
+    await dialog.getByTestId('verify-reason').fill('入户核实：本人已于 2020 年 3 月去世，家属提供死亡证明');
+    await page.screenshot({ path: path.join(shots, 'comparison-verify.png'), fullPage: true });
+    await dialog.getByTestId('verify-ok').click();
+    await expect.poll(() => row(people[0]!.name).getByTestId('finding-status').innerText(), { timeout: 45_000 }).toBe('属实');
+
+    await row(people[1]!.name).getByTestId('finding-dismiss').click();
+    await page.getByRole('dialog').getByTestId('verify-reason').fill('户籍登记错误，本人健在，已联系派出所更正');
+    await page.getByRole('dialog').getByRole('button', { name: btn('不属实') }).click();
+    await expect.poll(() => row(people[1]!.name).getByTestId('finding-status').innerText(), { timeout: 45_000 }).toBe('不属实');
+    expect(await row(people[1]!.name).innerText()).toContain('户籍登记错误');
+    expect(await row(people[0]!.name).innerText()).toContain('村干部（演示）');
+    await page.screenshot({ path: path.join(shots, 'comparison-findings.png'), fullPage: true });
+
+    // The filter by status shows the decision.
+    await pick(page, '状态', '不属实', true);
+    await expect.poll(() => page.getByTestId('findings-total').innerText(), { timeout: 45_000 }).toBe('共 1 条线索');
+    expect(await page.getByTestId('findings-table').innerText()).toContain(people[1]!.name);
+    expect(village.errors).toEqual([]);
+  });
+
+  it('the summary shows the findings by kind and by region, a chart with its table beside it', async () => {
+    const page = county.page;
+    await page.getByRole('menuitem', { name: '比对汇总' }).click();
+    await page.waitForURL(/\/comparison\/summary/);
+    const byKind = page.getByTestId('summary-by-kind');
+    await byKind.waitFor();
+    // open 1 (MOVED_OUT), confirmed 1, dismissed 1, closed 0, total 3
+    await expect.poll(() => byKind.locator('tbody tr', { hasText: '公安 户籍' }).innerText(), { timeout: 45_000 }).toMatch(/公安 户籍（hukou）\s+1\s+1\s+1\s+0\s+3/);
+    const byRegion = await page.getByTestId('summary-by-region').innerText();
+    expect(byRegion).toMatch(/\s1\s+1\s+1\s+0\s+3/);
+    expect(await page.getByTestId('chart-by-kind').locator('canvas').count()).toBe(1);
+    expect(await page.getByTestId('chart-by-region').locator('canvas').count()).toBe(1);
+    await page.screenshot({ path: path.join(shots, 'comparison-summary.png'), fullPage: true });
+    // A row leads to its findings.
+    await byKind.locator('tbody tr', { hasText: '公安 户籍' }).click();
+    await page.waitForURL(/\/comparison\/findings\?kind=hukou/);
+    await expect.poll(() => page.getByTestId('findings-total').innerText(), { timeout: 45_000 }).toBe('共 3 条线索');
+    expect(county.errors).toEqual([]);
+  });
+});
