@@ -25,6 +25,9 @@ export const DISTRIBUTION: Record<string, Distribution> = {
   income_benefit_totals: byCounty,
   lianbuchou_assessments: byCounty,
   assistance_events: byCounty,
+  monitoring_clues: byCounty,
+  monitoring_warnings: byCounty,
+  inspection_tasks: byCounty,
   household_keys: { kind: 'distributed', column: 'household_number' },
   person_keys: { kind: 'distributed', column: 'id_number' },
   regions: reference,
@@ -38,6 +41,9 @@ export const DISTRIBUTION: Record<string, Distribution> = {
   comparison_datasets: reference,
   comparison_rule_params: reference,
   tuopin_migrations: reference,
+  standards: reference,
+  village_conditions: reference,
+  monitoring_scans: reference,
   /** Helper cadres: a cadre of a city unit helps households in several counties. */
   cadres: reference,
 };

@@ -15,6 +15,7 @@ import type { Db } from '../core/db.js';
 import { accessRoutes } from '../modules/access/routes.js';
 import { assistanceRoutes } from '../modules/assistance/routes.js';
 import { comparisonRoutes } from '../modules/comparison/routes.js';
+import { monitoringRoutes } from '../modules/monitoring/routes.js';
 import { regionRoutes } from '../modules/regions/routes.js';
 import { registryRoutes } from '../modules/registry/routes.js';
 import { statsRoutes } from '../modules/stats/routes.js';
@@ -66,6 +67,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   statsRoutes(app, db);
   assistanceRoutes(app, db);
   comparisonRoutes(app, db);
+  monitoringRoutes(app, db);
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
