@@ -5,6 +5,7 @@
 // main labourer died, change events for new 低保/特困, severe disability and labour loss, open
 // clues) that only counts the hits — same engine, same run, same database. Goal: scan ≤ 2× bare.
 // The scan runs twice: the first inserts every warning, the second (idempotent) finds them again.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,9 +56,16 @@ const BARE = `
 async function main(): Promise<void> {
   const dataDir = path.join(os.tmpdir(), `tuopin-bench-monitor-${scale}`);
   let databaseUrl: string | undefined;
+  const pgUrl = process.env.DATABASE_URL;
+  const dbName = 'tuopin_bench_monitor';
   if (engine === 'postgres') {
-    databaseUrl = process.env.DATABASE_URL;
-    if (!databaseUrl) throw new Error('--engine postgres needs DATABASE_URL');
+    if (!pgUrl) throw new Error('--engine postgres needs DATABASE_URL');
+    // Its own database (kept with --keep, so a second run skips the load).
+    const exists = execFileSync('psql', [pgUrl, '-tAc', `SELECT 1 FROM pg_database WHERE datname = '${dbName}'`], { encoding: 'utf8' }).trim();
+    if (!exists) execFileSync('psql', [pgUrl, '-qc', `CREATE DATABASE ${dbName}`]);
+    const u = new URL(pgUrl);
+    u.pathname = '/' + dbName;
+    databaseUrl = u.toString();
   }
   const db = await openAndPrepare({ databaseUrl, dataDir }, { fsync: false });
   const ctx = systemCtx(db);
@@ -99,6 +107,7 @@ async function main(): Promise<void> {
   } finally {
     await db.close();
     if (!keep && engine === 'pglite') fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!keep && engine === 'postgres') execFileSync('psql', [pgUrl!, '-qc', `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`]);
   }
 }
 

@@ -139,6 +139,7 @@ export async function createClue(ctx: Ctx, input: ClueInput): Promise<{ id: stri
     let county: string;
     let householdId: string | null = null;
     let village: string;
+    let reportedId: string | null = null;
     if (input.householdId) {
       const h = await scopedHousehold(ctx, tx, input.householdId);
       if (h.povertyStatus === '已剔除') throw new ConflictError('该户已剔除', undefined, 'HOUSEHOLD_REMOVED');
@@ -146,6 +147,7 @@ export async function createClue(ctx: Ctx, input: ClueInput): Promise<{ id: stri
     } else if (input.idNumber) {
       const p = parseIdNumber(input.idNumber);
       if (!p.ok) invalid('idNumber', maskIdNumber(input.idNumber), p.code, p.message);
+      reportedId = p.id;
       const hit = (await tx.query<Row>(
         `SELECT h.id, h.county_code, h.village_code FROM person_keys k JOIN households h ON h.county_code = k.county_code AND h.id = k.household_id
           WHERE k.id_number = $1 AND h.poverty_status <> '已剔除'`, [p.id]))[0];
@@ -162,7 +164,7 @@ export async function createClue(ctx: Ctx, input: ClueInput): Promise<{ id: stri
     }
     const id = await insertClue(tx, ctx.actor, ctx.requestId, {
       countyCode: county, householdId, villageCode: village, source: input.source, kind: input.kind, description: input.description, facts, firstSeen,
-      reporterIdNumber: input.idNumber && !householdId ? parseIdNumber(input.idNumber).ok ? input.idNumber : null : null,
+      reporterIdNumber: reportedId && !householdId ? reportedId : null,
     });
     return { id, firstSeen, deadline: addDays(firstSeen, days) };
   });
