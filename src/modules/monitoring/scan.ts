@@ -180,16 +180,30 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
   const scopeWhere = scopeSql(ctx.actor, 'h.village_code', scopeParams);
   return db.transaction(async (tx) => {
     // One statement for every registry rule: insert new warnings, touch the ones seen again.
-    const upserted = await tx.query<{ rule: string; inserted: boolean }>(
-      `INSERT INTO monitoring_warnings AS w (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, clue_id, scan_id)
-       SELECT c.county_code, tuopin_uuidv7(), c.household_id, c.village_code, c.rule, c.rule_key, CASE WHEN c.clue_id IS NULL THEN 'scan' ELSE 'clue' END,
-              c.explanation, c.facts, c.first_seen, c.clue_id, $${scopeParams.length + 1}::uuid
-         FROM (${candidatesSql(scopeWhere)}) c
-       ON CONFLICT (county_code, household_id, rule_key) DO UPDATE SET
-              last_seen_at = now(), scan_id = EXCLUDED.scan_id, facts = EXCLUDED.facts, explanation = EXCLUDED.explanation
-       RETURNING w.rule, (xmax = 0) AS inserted`,
+    // A candidate seen again with the same facts is not rewritten (no dead tuples, no index
+    // churn), so a re-scan costs about what reading costs; one candidate per key (DISTINCT ON).
+    const counted = await tx.query<{ rule: string; candidates: number; inserted: number }>(
+      `WITH c AS MATERIALIZED (
+         SELECT DISTINCT ON (x.county_code, x.household_id, x.rule_key) x.* FROM (${candidatesSql(scopeWhere)}) x
+          ORDER BY x.county_code, x.household_id, x.rule_key, x.first_seen),
+       ins AS (
+         INSERT INTO monitoring_warnings AS w (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, clue_id, scan_id)
+         SELECT c.county_code, tuopin_uuidv7(), c.household_id, c.village_code, c.rule, c.rule_key, CASE WHEN c.clue_id IS NULL THEN 'scan' ELSE 'clue' END,
+                c.explanation, c.facts, c.first_seen, c.clue_id, $${scopeParams.length + 1}::uuid
+           FROM c
+         ON CONFLICT (county_code, household_id, rule_key) DO UPDATE SET
+                last_seen_at = now(), scan_id = EXCLUDED.scan_id, facts = EXCLUDED.facts, explanation = EXCLUDED.explanation
+          WHERE w.facts IS DISTINCT FROM EXCLUDED.facts OR w.explanation IS DISTINCT FROM EXCLUDED.explanation
+         RETURNING w.rule, (xmax = 0) AS inserted)
+       SELECT c.rule, count(*)::int AS candidates, COALESCE((SELECT count(*) FROM ins WHERE ins.rule = c.rule AND ins.inserted), 0)::int AS inserted
+         FROM c GROUP BY c.rule`,
       [...scopeParams, scanId],
     );
+    const upserted: { rule: string; inserted: boolean }[] = [];
+    for (const r of counted) {
+      for (let i = 0; i < r.inserted; i++) upserted.push({ rule: r.rule, inserted: true });
+      for (let i = r.inserted; i < r.candidates; i++) upserted.push({ rule: r.rule, inserted: false });
+    }
     // Confirmed comparison findings that open a monitoring warning.
     const range = significantPrefix(ctx.actor.regionCode) === '' ? null : subtreeRange(ctx.actor.regionCode);
     const findings = await confirmedRiskFindings(tx, range);
@@ -201,6 +215,7 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
            FROM jsonb_to_recordset($1::jsonb) AS f(county_code text, household_id uuid, village_code text, code text, rule_key text, explanation text, facts jsonb, first_seen date, finding_id uuid)
            JOIN households h ON h.county_code = f.county_code AND h.id = f.household_id AND h.poverty_status <> '已剔除'
          ON CONFLICT (county_code, household_id, rule_key) DO UPDATE SET last_seen_at = now(), scan_id = EXCLUDED.scan_id, facts = EXCLUDED.facts
+          WHERE w.facts IS DISTINCT FROM EXCLUDED.facts
          RETURNING w.rule, (xmax = 0) AS inserted`,
         [JSON.stringify(findings.map((f) => ({
           county_code: f.countyCode, household_id: f.householdId, village_code: f.villageCode, code: f.code, rule_key: f.ruleKey, finding_id: f.id, first_seen: f.firstSeen,
@@ -208,7 +223,9 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
           facts: { findingId: f.id, code: f.code, ruleKey: f.ruleKey, evidence: f.evidence, verifiedAt: f.verifiedAt },
         }))), scanId],
       );
-      fromFindings.push(...rows);
+      // Unchanged findings are not rewritten (not returned): the rest of the list was seen again.
+      const inserted = rows.filter((r) => r.inserted).length;
+      for (let i = 0; i < findings.length; i++) fromFindings.push({ rule: 'COMPARISON', inserted: i < inserted });
     }
     const all = [...upserted, ...fromFindings];
     const counts = new Map<string, { new: number; seen: number }>();
