@@ -22,6 +22,9 @@ const HouseholdDetail = lazy(() => import('./pages/HouseholdDetail'));
 const HouseholdCard = lazy(() => import('./pages/HouseholdCard'));
 const ImportPage = lazy(() => import('./pages/Import'));
 const NotFound = lazy(() => import('./pages/NotFound'));
+const Monitoring = lazy(() => import('./pages/Monitoring'));
+const Standards = lazy(() => import('./pages/Standards'));
+const SelfReport = lazy(() => import('./pages/SelfReport'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -60,6 +63,7 @@ function Themed() {
           <Suspense fallback={<PageLoading />}>
             <Routes>
               <Route path="/login" element={<LoginPage />} />
+              <Route path="/report" element={<SelfReport />} />
               <Route element={<AuthGate />}>
                 <Route path="/households/:id/card" element={<HouseholdCard />} />
                 <Route element={<AppLayout />}>
@@ -67,6 +71,8 @@ function Themed() {
                   <Route path="/households" element={<Households />} />
                   <Route path="/households/:id" element={<HouseholdDetail />} />
                   <Route path="/import" element={<ImportPage />} />
+                  <Route path="/monitoring" element={<Monitoring />} />
+                  <Route path="/standards" element={<Standards />} />
                   <Route path="/dashboard" element={<Navigate to="/" replace />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>

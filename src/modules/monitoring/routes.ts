@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { Db } from '../../core/db.js';
 import { CLUE_KIND_CODES, CLUE_KINDS, CLUE_SOURCES, MONITORING_CATEGORIES, RISK_RULE_CODES, RISK_RULES } from '../../domain/monitoring/risk.js';
 import { STANDARD_KIND_CODES } from '../../domain/standards.js';
+import { SYSTEM_ACTOR } from '../../core/context.js';
 import { ctxOf } from '../../server/auth.js';
+import { childrenOf } from '../regions/service.js';
 import { exitCheck, setVillageConditions } from './exit.js';
 import { addFollowUp, listInspections, recordInspection, sampleInspections } from './inspections.js';
 import { runScan } from './scan.js';
@@ -130,6 +132,15 @@ export function monitoringRoutes(app: FastifyInstance, db: Db): void {
   }, async (request) => recordInspection(ctxOf(db, request), request.params.id, request.body));
 
   // Public self-report (no login) ----------------------------------------------------------------
+  // The form's cascade (county → township → village) within Lanzhou: names and codes only.
+  r.get('/api/public/regions/:code/children', {
+    config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+    schema: { tags, summary: '自主申报表单用：下级区划（兰州市内，仅名称和代码）', params: z.object({ code: z.string().regex(/^\d{12}$/) }) },
+  }, async (request) => {
+    const ctx = { db, actor: { ...SYSTEM_ACTOR, username: 'public', regionCode: '620100000000' }, requestId: String(request.id) };
+    const items = await childrenOf(ctx, request.params.code);
+    return { items: items.filter((x) => !x.effectiveTo).map((x) => ({ code: x.code, name: x.name, level: x.level })) };
+  });
   r.post('/api/public/monitoring/reports', {
     config: { rateLimit: { max: 5, timeWindow: '1 hour' } },
     schema: {

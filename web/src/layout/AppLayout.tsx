@@ -1,4 +1,4 @@
-import { BarChartOutlined, LogoutOutlined, MenuOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
+import { AlertOutlined, BarChartOutlined, LogoutOutlined, MenuOutlined, SettingOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Suspense, useState } from 'react';
@@ -35,6 +35,8 @@ export function AppLayout() {
     { key: '/', icon: <BarChartOutlined />, label: t('menuDashboard') },
     { key: '/households', icon: <TeamOutlined />, label: t('menuHouseholds') },
     ...(can(me, 'registry.import') ? [{ key: '/import', icon: <UploadOutlined />, label: t('menuImport') }] : []),
+    ...(can(me, 'monitoring.read') ? [{ key: '/monitoring', icon: <AlertOutlined />, label: t('menuMonitoring') }] : []),
+    ...(can(me, 'standards.read') ? [{ key: '/standards', icon: <SettingOutlined />, label: t('menuStandards') }] : []),
   ];
 
   const go = (path: string) => {
