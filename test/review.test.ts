@@ -69,7 +69,7 @@ async function notice(user: string, ps: P[]) {
 }
 const reload = async (user: string, p: P) => ok(user, 'GET', `/api/review/proposals/${p.id}`) as Promise<P>;
 
-let hExit: { id: string; version: number; householdNumber: string };
+let hExit: { id: string; version: number; householdNumber: string; members: { id: string }[] };
 let hExited: { id: string };
 let hRemove: { id: string };
 let hMonitor: { id: string };
@@ -82,7 +82,10 @@ beforeAll(async () => {
   for (const [u, role, region] of USERS) await seedUser(t.db, u, role, region);
   app = await makeApp(t.db);
   for (const [u] of USERS) cookies[u] = await loginCookie(app, u);
-  hExit = await ok('village1', 'POST', '/api/households', householdPayload(V1, { householdNumber: 'RV-EXIT-1' }));
+  hExit = await ok('village1', 'POST', '/api/households', {
+    ...householdPayload(V1, { householdNumber: 'RV-EXIT-1' }),
+    income: { year: 2019, wage: 30000, business: 0, property: 0, transfer: 0, businessCost: 0 },
+  });
   hExited = await ok('village1', 'POST', '/api/households', householdPayload(V1, { povertyStatus: '已脱贫', exitYear: 2017 }));
   hRemove = await ok('village1', 'POST', '/api/households', householdPayload(V1));
   hMonitor = await ok('village1', 'POST', '/api/households', householdPayload(V1, { povertyStatus: '已脱贫', exitYear: 2018 }));
@@ -192,8 +195,20 @@ describe('exit: village review → consent → 7-day notice → township → cou
   it('the county decides: the registry changes and the change event names the proposal', async () => {
     await fails('other-county', 'POST', `/api/review/proposals/${p.id}/act`, { action: 'approve', version: p.version }, 404);
     await fails('township', 'POST', `/api/review/proposals/${p.id}/act`, { action: 'approve', version: p.version }, 403, 'WRONG_ROLE');
-    p = await act('county', p, 'approve', { comment: '经审定，同意退出' });
+    // The decision checks the data for the cycle's year: a year without a poverty line is named, not guessed.
+    const noLine = await fails('county', 'POST', `/api/review/proposals/${p.id}/act`, { action: 'approve', version: p.version }, 400);
+    expect(noLine.message).toContain('2019');
+    await ok('city', 'PUT', '/api/standards/poverty_line/2019', { value: 3747, source: '测试用标准（合成）' }, 200);
+    // Income is above the line, but 两不愁三保障 has not been assessed: refused with the reasons.
+    const unchecked = await fails('county', 'POST', `/api/review/proposals/${p.id}/act`, { action: 'approve', version: p.version }, 409, 'CHECK_FAILED');
+    expect(unchecked.message).toContain('10000元，高于');
+    await ok('village1', 'POST', `/api/households/${hExit.id}/lianbuchou`, {
+      checkedOn: '2019-03-01', period: '2019', food: { secure: true }, clothing: { secure: true },
+      members: hExit.members.map((m) => ({ memberId: m.id, medicalInsured: true, chronicManaged: true })), proposeIntoPlan: false,
+    });
+    p = await act('county', await reload('county', p), 'approve', { comment: '经审定，同意退出' });
     expect(p.state).toBe('approved');
+    expect((p as unknown as { checks: { pass: boolean } }).checks.pass).toBe(true);
     expect(p.currentStep!.key).toBe('announcement');
     const h = await ok('county', 'GET', `/api/households/${hExit.id}`);
     expect(h).toMatchObject({ povertyStatus: '已脱贫', exitYear: 2019 });

@@ -10,6 +10,8 @@ import { parseFactArgs, runCalculator } from '../modules/assistance/calc.js';
 import { exportPlans } from '../modules/assistance/export.js';
 import { compareDataset } from '../modules/comparison/compare.js';
 import { datasetFindings } from '../modules/comparison/service.js';
+import { exitCheck } from '../modules/monitoring/exit.js';
+import { runScan } from '../modules/monitoring/scan.js';
 import { importRegions } from '../modules/regions/service.js';
 import { loadDemo, DEMO_PASSWORD } from '../modules/registry/demo/load.js';
 import { exportRegistry } from '../modules/registry/export.js';
@@ -286,6 +288,45 @@ program
     const res = runCalculator(name, parseFactArgs(pairs, o.facts), o.asOf);
     const d = res.decision as { amount?: number; eligible?: boolean; reasons: string[] };
     out.result(res, `${res.calculator.title}（${res.calculator.clause}，规则适用日期 ${res.asOf}）\n${d.reasons.map((r) => `  ${r}`).join('\n')}${d.amount !== undefined ? `\n金额：${d.amount} 元（${res.calculator.amount}）${d.eligible === false ? '，不符合条件' : ''}` : ''}`);
+  });
+
+// Review exit checks and monitoring (issue 5, part B) ------------------------------------------
+const review = program.command('review').description('动态管理与退出');
+review
+  .command('exit-check')
+  .description('退出核查：未脱贫和返贫户、每个村和县是否达到该年度退出条件，逐项给出理由（该年度没有扶贫标准时报错，不推算）')
+  .requiredOption('--year <year>', '核查年度', (v) => Number(v))
+  .option('--region <code>', '只核查该区划（12 位代码）及下级')
+  .action(async (o: { year: number; region?: string }) => {
+    await withDb(async (db) => {
+      const res = await exitCheck(systemCtx(db), { year: o.year, region: o.region });
+      const strip = <T extends { pass: boolean; reasons: string[] }>(x: T) => ({ pass: x.pass, reasons: x.reasons });
+      const doc = {
+        year: res.year,
+        households: res.households.map((h) => ({ householdNumber: h.householdNumber, ...strip(h) })),
+        villages: res.villages.map((v) => ({ code: v.code, name: v.name, ...strip(v) })),
+        counties: res.counties.map((c) => ({ code: c.code, name: c.name, ...strip(c) })),
+      };
+      const count = (xs: { pass: boolean }[]) => `${xs.filter((x) => x.pass).length}/${xs.length} 达标`;
+      out.result(doc, `${res.year}年退出核查：户 ${count(res.households)}，村 ${count(res.villages)}，县 ${count(res.counties)}\n` +
+        res.counties.map((c) => `  ${c.name}（${c.code}）：${c.pass ? '达标' : '未达标'}；${c.reasons.join('；')}`).join('\n'));
+    });
+  });
+
+const monitor = program.command('monitor').description('防返贫监测');
+monitor
+  .command('scan')
+  .description('平台监测预警：按规则（收入低于监测线、大额医疗支出、新纳入低保特困、新增重度残疾、辍学、主要劳动力伤亡、灾害、核实属实的比对线索）扫描，重复执行不重复生成')
+  .option('--year <year>', '收入年度（默认最近有收入数据的年度）', (v) => Number(v))
+  .option('--as-of <date>', '扫描日期 YYYY-MM-DD（默认今天）')
+  .option('--since <date>', '“新增”事实的起算日期（默认扫描日期上一年的1月1日）')
+  .action(async (o: { year?: number; asOf?: string; since?: string }) => {
+    await withDb(async (db) => {
+      const res = await runScan(systemCtx(db), { year: o.year, asOf: o.asOf, since: o.since });
+      out.result(res, `${res.year}年监测扫描（${res.asOf}）：覆盖 ${res.households} 户，新预警 ${res.newWarnings} 条，再次发现 ${res.seenWarnings} 条，未处置 ${res.openWarnings} 条，逾期 ${res.overdue} 条，用时 ${res.seconds} 秒\n` +
+        res.warnings.map((w) => `  ${w.rule}：新 ${w.new}，再次 ${w.seen}`).join('\n') +
+        (res.skipped.length ? '\n未执行：\n' + res.skipped.map((s) => `  ${s.rule}：${s.reason}`).join('\n') : ''));
+    });
   });
 
 const auditCmd = program.command('audit').description('审计日志');

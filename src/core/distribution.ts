@@ -30,6 +30,9 @@ export const DISTRIBUTION: Record<string, Distribution> = {
   review_notices: byCounty,
   review_objections: byCounty,
   review_snapshots: byCounty,
+  monitoring_clues: byCounty,
+  monitoring_warnings: byCounty,
+  inspection_tasks: byCounty,
   household_keys: { kind: 'distributed', column: 'household_number' },
   person_keys: { kind: 'distributed', column: 'id_number' },
   regions: reference,
@@ -44,6 +47,9 @@ export const DISTRIBUTION: Record<string, Distribution> = {
   comparison_rule_params: reference,
   review_cycles: reference,
   tuopin_migrations: reference,
+  standards: reference,
+  village_conditions: reference,
+  monitoring_scans: reference,
   /** Helper cadres: a cadre of a city unit helps households in several counties. */
   cadres: reference,
 };

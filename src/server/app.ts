@@ -15,6 +15,7 @@ import type { Db } from '../core/db.js';
 import { accessRoutes } from '../modules/access/routes.js';
 import { assistanceRoutes } from '../modules/assistance/routes.js';
 import { comparisonRoutes } from '../modules/comparison/routes.js';
+import { monitoringRoutes } from '../modules/monitoring/routes.js';
 import { regionRoutes } from '../modules/regions/routes.js';
 import { registryRoutes } from '../modules/registry/routes.js';
 import { reviewRoutes } from '../modules/review/routes.js';
@@ -68,6 +69,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   assistanceRoutes(app, db);
   comparisonRoutes(app, db);
   reviewRoutes(app, db);
+  monitoringRoutes(app, db);
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

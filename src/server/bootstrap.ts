@@ -2,6 +2,7 @@ import type { Config } from '../core/config.js';
 import { openDb, type Db } from '../core/db.js';
 import { migrate } from '../core/migrate.js';
 import { DICTIONARIES } from '../domain/dictionaries.js';
+import { seedStandards } from '../modules/monitoring/standards.js';
 import { ensureBuiltinRegions } from '../modules/regions/service.js';
 
 /**
@@ -31,5 +32,6 @@ export async function seedReference(db: Db): Promise<void> {
         [d.name, d.version, d.title, d.effectiveFrom, d.source, JSON.stringify(d.entries)],
       );
     }
+    await seedStandards(tx);
   });
 }

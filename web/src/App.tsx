@@ -28,6 +28,9 @@ const NotFound = lazy(() => import('./pages/NotFound'));
 const ReviewHome = lazy(() => import('./pages/review/ReviewHome'));
 const ProposalDetail = lazy(() => import('./pages/review/ProposalDetail'));
 const PublicNotices = lazy(() => import('./pages/public/Notices'));
+const Monitoring = lazy(() => import('./pages/Monitoring'));
+const Standards = lazy(() => import('./pages/Standards'));
+const SelfReport = lazy(() => import('./pages/SelfReport'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -68,6 +71,7 @@ function Themed() {
               <Route path="/login" element={<LoginPage />} />
               <Route path="/notices" element={<PublicNotices />} />
               <Route path="/notices/:id" element={<PublicNotices />} />
+              <Route path="/report" element={<SelfReport />} />
               <Route element={<AuthGate />}>
                 <Route path="/households/:id/card" element={<HouseholdCard />} />
                 <Route element={<AppLayout />}>
@@ -80,6 +84,8 @@ function Themed() {
                   <Route path="/comparison/upload" element={<ComparisonUpload />} />
                   <Route path="/comparison/findings" element={<ComparisonFindings />} />
                   <Route path="/comparison/summary" element={<ComparisonSummary />} />
+                  <Route path="/monitoring" element={<Monitoring />} />
+                  <Route path="/standards" element={<Standards />} />
                   <Route path="/dashboard" element={<Navigate to="/" replace />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>

@@ -45,6 +45,20 @@ export const PERMISSIONS = {
   'review.propose': ['county', 'township', 'village'],
   /** Sign a step; each step further names the role that signs it (domain/review/workflows.ts). */
   'review.sign': ['county', 'township', 'village', 'helper'],
+  /** Standards by year (poverty line, monitoring line, thresholds): read by all staff, set by the city office. */
+  'standards.read': ['city', 'county', 'township', 'village', 'helper', 'department', 'inspector'],
+  'standards.write': ['city'],
+  /** Exit checks (households, villages, counties) and village exit conditions. */
+  'exit.check': ['city', 'county', 'township', 'village', 'inspector'],
+  'exit.conditions': ['city', 'county', 'township', 'village'],
+  /** 防返贫监测: warnings, clues, monitored households, 回头看 tasks. */
+  'monitoring.read': ['city', 'county', 'township', 'village', 'helper', 'inspector'],
+  'monitoring.write': ['city', 'county', 'township', 'village', 'helper'],
+  /** Department warnings (a clue about a person by ID number). */
+  'monitoring.department': ['city', 'county', 'department'],
+  'monitoring.scan': ['city', 'county'],
+  /** Sample and assign 回头看 inspections. */
+  'monitoring.inspect': ['city', 'county', 'township'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

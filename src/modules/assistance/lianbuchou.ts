@@ -196,3 +196,24 @@ export async function assessHousehold(ctx: Ctx, householdId: string, input: Lian
     return { assessment: view(row), proposed: measures, planId };
   });
 }
+
+/**
+ * For other modules (exit checks, risk elimination): the latest assessment of each listed household
+ * checked on or before `until` — its facts, result and date. No access check: the caller has
+ * checked scope for these households.
+ */
+export async function latestAssessments(q: Queryable, householdIds: string[], until: string): Promise<Map<string, { checkedOn: string; period: string; secure: boolean; facts: LianbuchouFacts; gaps: Dimension[] }>> {
+  const out = new Map<string, { checkedOn: string; period: string; secure: boolean; facts: LianbuchouFacts; gaps: Dimension[] }>();
+  if (!householdIds.length) return out;
+  const rows = await q.query<DbRow>(
+    `SELECT DISTINCT ON (household_id) household_id, checked_on, period, secure, facts, dimensions FROM lianbuchou_assessments
+      WHERE household_id = ANY($1::uuid[]) AND checked_on <= $2 ORDER BY household_id, checked_on DESC, updated_at DESC`, [householdIds, until]);
+  for (const r of rows) {
+    const dims = (r.dimensions as LianbuchouAssessment['dimensions']) ?? [];
+    out.set(r.household_id as string, {
+      checkedOn: r.checked_on as string, period: r.period as string, secure: r.secure as boolean, facts: r.facts as LianbuchouFacts,
+      gaps: dims.filter((d) => d.status !== 'secure').map((d) => d.dimension),
+    });
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 import { audit } from '../../core/audit.js';
 import type { Ctx } from '../../core/context.js';
+import type { Queryable } from '../../core/db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { assertCan, can } from '../access/policy.js';
 import { actorCovers, inSubtree, scopeSql, significantPrefix, subtreeRange } from '../access/scope.js';
@@ -333,4 +334,32 @@ export async function setRuleParams(ctx: Ctx, code: string, input: { effectiveFr
   });
   const [r] = await effectiveRules(ctx.db, RULES[code as FindingCode].kind, input.effectiveFrom).then((l) => l.filter((x) => x.id === code));
   return r!;
+}
+
+/**
+ * For the monitoring scan: findings a cadre confirmed whose confirmation opens a monitoring warning
+ * (opens = 'monitoring-warning'), for registered households within the village-code range. No access
+ * check: the scan has checked its own role and passes its scope.
+ */
+export async function confirmedRiskFindings(q: Queryable, range: { lo: string; hi: string } | null): Promise<{
+  id: string; countyCode: string; householdId: string; villageCode: string; code: string; ruleKey: string; title: string;
+  evidence: unknown; reason: string | null; firstSeen: string; verifiedAt: string | null;
+}[]> {
+  const params: unknown[] = [];
+  let where = `f.status = 'confirmed' AND f.opens = 'monitoring-warning' AND f.household_id IS NOT NULL AND f.village_code IS NOT NULL`;
+  if (range) {
+    params.push(range.lo, range.hi);
+    where += ' AND f.village_code BETWEEN $1 AND $2';
+  }
+  const rows = await q.query<Record<string, unknown>>(
+    `SELECT f.id, f.county_code, f.household_id, f.village_code, f.code, f.rule_key, f.rule, f.evidence, f.reason, f.created_at, f.verified_at
+       FROM comparison_findings f WHERE ${where} ORDER BY f.county_code, f.id`, params);
+  const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
+  return rows.map((r) => ({
+    id: r.id as string, countyCode: r.county_code as string, householdId: r.household_id as string, villageCode: r.village_code as string,
+    code: r.code as string, ruleKey: r.rule_key as string,
+    title: RULES[r.code as FindingCode]?.title ?? (r.code as string),
+    evidence: maskEvidence(r.evidence), reason: (r.reason as string) ?? null,
+    firstSeen: (iso(r.created_at) ?? '').slice(0, 10), verifiedAt: iso(r.verified_at),
+  }));
 }

@@ -1,11 +1,15 @@
 import type { Ctx } from '../../core/context.js';
 import type { Queryable } from '../../core/db.js';
+import { checkHouseholdExit } from '../monitoring/exit.js';
+import { checkRiskElimination } from '../monitoring/service.js';
 import type { Proposal } from './proposals.js';
 
 /**
  * What a county decision checks against the data before it may approve: an exit needs the
- * household exit check to pass for the cycle's year; a risk elimination needs its conditions.
- * The result is kept on the proposal as evidence. Other types: no computed check (null).
+ * household exit check (monitoring/exit.ts: income above that year's line, 两不愁三保障 and water,
+ * the Gansu blocking conditions) to pass for the cycle's year; a risk elimination needs its
+ * conditions (monitoring/service.ts). The result is kept on the proposal as evidence. A year
+ * without a standard is an error that names the missing standard, never a guess.
  */
 export interface DecisionCheck {
   pass: boolean;
@@ -14,7 +18,15 @@ export interface DecisionCheck {
   checkedAt: string;
 }
 
-export async function decisionChecks(_ctx: Ctx, _tx: Queryable, _p: Proposal, _year: number): Promise<DecisionCheck | null> {
-  // Wired to the monitoring module's exit and risk-elimination checks when they land (issue 5 part B).
+export async function decisionChecks(_ctx: Ctx, tx: Queryable, p: Proposal, year: number): Promise<DecisionCheck | null> {
+  const checkedAt = new Date().toISOString();
+  if (p.type === 'exit') {
+    const r = await checkHouseholdExit(tx, p.householdId!, year);
+    return { pass: r.pass, reasons: r.reasons, year, checkedAt };
+  }
+  if (p.type === 'risk_eliminated') {
+    const r = await checkRiskElimination(tx, p.householdId!, year);
+    return { pass: r.eliminable, reasons: r.reasons, year, checkedAt };
+  }
   return null;
 }

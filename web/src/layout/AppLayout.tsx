@@ -1,4 +1,4 @@
-import { AuditOutlined, BarChartOutlined, DiffOutlined, FundOutlined, LogoutOutlined, MenuOutlined, SolutionOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
+import { AlertOutlined, AuditOutlined, BarChartOutlined, DiffOutlined, FundOutlined, LogoutOutlined, MenuOutlined, SettingOutlined, SolutionOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Suspense, useState } from 'react';
@@ -43,6 +43,8 @@ export function AppLayout() {
       { key: '/comparison/summary', icon: <FundOutlined />, label: t('menuCmpSummary') },
     ] : []),
     ...(can(me, 'review.read') ? [{ key: '/review', icon: <SolutionOutlined />, label: lang === 'zh' ? '动态管理' : 'Dynamic management' }] : []),
+    ...(can(me, 'monitoring.read') ? [{ key: '/monitoring', icon: <AlertOutlined />, label: t('menuMonitoring') }] : []),
+    ...(can(me, 'standards.read') ? [{ key: '/standards', icon: <SettingOutlined />, label: t('menuStandards') }] : []),
   ];
   // The open screen: the menu entry whose path is the longest prefix of the location.
   const section = items.map((i) => i.key).filter((k) => (k === '/' ? location.pathname === '/' : location.pathname.startsWith(k)))

@@ -1,0 +1,270 @@
+import { audit } from '../../core/audit.js';
+import type { Ctx } from '../../core/context.js';
+import { ValidationError } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
+import { LABOUR_LOST, MAIN_LABOUR, RISK_RULE_CODES, SEVERE_DISABILITY, type RiskRule } from '../../domain/monitoring/risk.js';
+import { DEFAULT_RULES } from '../../domain/policy/index.js';
+import { formatStandard, type StandardsForYear } from '../../domain/standards.js';
+import { assertCan } from '../access/policy.js';
+import { scopeSql, significantPrefix, subtreeRange } from '../access/scope.js';
+import { confirmedRiskFindings } from '../comparison/service.js';
+import { getStandards } from './standards.js';
+
+/**
+ * `tuopin monitor scan`: the warning rules over the whole registry in scope as ONE set-based
+ * statement (INSERT … SELECT … ON CONFLICT), so a re-scan updates what it found before instead of
+ * duplicating it (idempotent), and a warning that was dismissed stays dismissed. The population is
+ * the exited households and the monitored ones (未脱贫/返贫 households are poor, not monitored).
+ * Each warning carries the rule, the facts and the standard it used, in Chinese.
+ *
+ * Rules: income under the monitoring line (that year's income); a compulsory-age member not in
+ * school; the death of a main labourer (member left with a death reason) or a main labourer's
+ * loss of labour capacity, new 低保/特困 and new severe disability (change events since `since`);
+ * clues (self-report, cadre visit, department, complaint) by kind — medical ones against the
+ * department thresholds; and comparison findings a cadre confirmed.
+ */
+
+export interface ScanInput {
+  year?: number;
+  /** The scan date (YYYY-MM-DD); default today. */
+  asOf?: string;
+  /** Start of the window for "new" facts (change events, deaths); default 1 January of the year before asOf. */
+  since?: string;
+}
+
+export interface ScanSummary {
+  scanId: string;
+  year: number;
+  asOf: string;
+  since: string;
+  households: number;
+  warnings: { rule: RiskRule; new: number; seen: number }[];
+  newWarnings: number;
+  seenWarnings: number;
+  openWarnings: number;
+  overdue: number;
+  skipped: { rule: RiskRule; reason: string }[];
+  standards: Record<string, string>;
+  seconds: number;
+}
+
+const lit = (xs: readonly string[]) => xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ');
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function today(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** The parameters the rules need, from the standards of the year; rules without one are skipped. */
+export function scanParams(s: StandardsForYear, prev: StandardsForYear) {
+  return {
+    monitoringLine: s.monitoring_line ?? null,
+    provinceIncomePrev: prev.province_rural_income ?? null,
+    ratioMonitored: s.medical_oop_ratio_monitored ?? null,
+    ratioOther: s.medical_oop_ratio_other ?? null,
+    stayMonitored: s.medical_stay_monitored ?? null,
+    stayOther: s.medical_stay_other ?? null,
+  };
+}
+
+/**
+ * The candidate warnings of every rule as one SELECT: columns county_code, household_id,
+ * village_code, rule, rule_key, first_seen, explanation, facts, clue_id. `$1` year, `$2` asOf,
+ * `$3` since, `$4` monitoring line (null skips), `$5` annual out-of-pocket limit for exited and
+ * monitored households, `$6` for others, `$7`/`$8` single-stay limits (null skips), followed by
+ * the scope's parameters.
+ */
+export function candidatesSql(scopeWhere: string): string {
+  const a = DEFAULT_RULES.lianbuchou[0]!.params;
+  const ageFrom = Math.max(a.compulsoryAgeFrom, a.preschoolUntilAge + 1);
+  const ageTo = a.compulsoryAgeTo;
+  return `
+  WITH pop AS MATERIALIZED (
+    SELECT h.county_code, h.id, h.village_code,
+           (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL)) AS watched
+      FROM households h
+     WHERE ${scopeWhere} AND (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL AND h.poverty_status <> '已剔除'))
+  )
+  SELECT p.county_code, p.id AS household_id, p.village_code, 'INCOME_BELOW_MONITORING_LINE' AS rule, 'INCOME_BELOW_MONITORING_LINE:' || $1::int AS rule_key,
+         $2::date AS first_seen,
+         format('%s年人均纯收入%s元，低于防返贫监测线%s元', $1::int, trim_scale(i.per_capita_net), trim_scale($4::numeric)) AS explanation,
+         jsonb_build_object('year', $1::int, 'perCapitaNet', i.per_capita_net, 'monitoringLine', $4::numeric, 'householdSize', i.household_size) AS facts,
+         NULL::uuid AS clue_id
+    FROM pop p JOIN household_incomes i ON i.county_code = p.county_code AND i.household_id = p.id AND i.year = $1::int
+   WHERE $4::numeric IS NOT NULL AND i.per_capita_net < $4::numeric
+  UNION ALL
+  SELECT p.county_code, p.id, p.village_code, 'DROPOUT', 'DROPOUT:' || m.id, $2::date,
+         format('成员%s（%s出生，%s周岁）在校生状况为“%s”：义务教育适龄（${ageFrom}至${ageTo}周岁）未在校', m.name, m.birth_date,
+                date_part('year', age($2::date, m.birth_date))::int, m.school_status),
+         jsonb_build_object('memberId', m.id, 'name', m.name, 'birthDate', m.birth_date, 'schoolStatus', m.school_status), NULL::uuid
+    FROM pop p JOIN members m ON m.county_code = p.county_code AND m.household_id = p.id AND m.left_at IS NULL
+   WHERE m.school_status = '非在校生' AND m.birth_date <= ($2::date - interval '${ageFrom} years')::date AND m.birth_date > ($2::date - interval '${ageTo + 1} years')::date
+  UNION ALL
+  SELECT p.county_code, p.id, p.village_code, 'LABOUR_LOSS', 'LABOUR_LOSS:' || m.id, m.left_at::date,
+         format('主要劳动力%s（%s）于%s移出本户，原因：%s', m.name, m.labour_skill, m.left_at::date, m.left_reason),
+         jsonb_build_object('memberId', m.id, 'name', m.name, 'labourSkill', m.labour_skill, 'leftAt', m.left_at::date, 'leftReason', m.left_reason), NULL::uuid
+    FROM pop p JOIN members m ON m.county_code = p.county_code AND m.household_id = p.id
+   WHERE m.left_at IS NOT NULL AND m.left_at >= $3::date AND m.left_at < $2::date + 1 AND m.left_reason LIKE '%死亡%' AND m.labour_skill IN (${lit(MAIN_LABOUR)})
+  UNION ALL
+  SELECT p.county_code, p.id, p.village_code, x.rule, x.rule || ':' || e.member_id, e.at::date,
+         format(x.text, m.name, e.at::date, e.before ->> x.field, e.after ->> x.field),
+         jsonb_build_object('memberId', e.member_id, 'name', m.name, 'changedAt', e.at, 'field', x.field, 'before', e.before -> x.field, 'after', e.after -> x.field, 'changeEventId', e.id), NULL::uuid
+    FROM pop p
+    JOIN change_events e ON e.county_code = p.county_code AND e.household_id = p.id AND e.entity = 'member' AND e.at >= $3::date AND e.at < $2::date + 1
+    JOIN members m ON m.county_code = e.county_code AND m.id = e.member_id
+    JOIN (VALUES
+      ('LABOUR_LOSS', 'labourSkill', '成员%s于%s劳动技能由“%s”变为“%s”：主要劳动力丧失劳动能力'),
+      ('NEW_DIBAO_TEKUN', 'dibao', '成员%s于%s新纳入低保（是否享受低保：%s→%s）'),
+      ('NEW_DIBAO_TEKUN', 'tekun', '成员%s于%s新纳入特困供养（是否特困供养人员：%s→%s）'),
+      ('NEW_SEVERE_DISABILITY', 'disabilityGrade', '成员%s于%s残疾等级由“%s”变为“%s”：新增重度残疾')
+    ) AS x(rule, field, text) ON e.after ? x.field
+   WHERE (x.field = 'labourSkill' AND e.after ->> 'labourSkill' IN (${lit(LABOUR_LOST)}) AND e.before ->> 'labourSkill' IN (${lit(MAIN_LABOUR)}))
+      OR (x.field IN ('dibao', 'tekun') AND e.after ->> x.field = 'true' AND COALESCE(e.before ->> x.field, 'false') <> 'true')
+      OR (x.field = 'disabilityGrade' AND e.after ->> 'disabilityGrade' IN (${lit(SEVERE_DISABILITY)}) AND COALESCE(e.before ->> 'disabilityGrade', '') NOT IN (${lit(SEVERE_DISABILITY)}))
+  UNION ALL
+  SELECT c.county_code, c.household_id, h.village_code,
+         CASE c.kind WHEN 'DISASTER' THEN 'DISASTER' WHEN 'LABOUR_LOSS' THEN 'LABOUR_LOSS'
+                     WHEN 'MEDICAL' THEN CASE WHEN (c.facts ->> 'singleStayOutOfPocket')::numeric > COALESCE(CASE WHEN watched.w THEN $7::numeric ELSE $8::numeric END, 'Infinity')
+                                              THEN 'MEDICAL_SINGLE_STAY' ELSE 'MEDICAL_ANNUAL_OOP' END
+                     ELSE 'REPORTED' END,
+         'CLUE:' || c.id, c.first_seen,
+         CASE WHEN c.kind = 'MEDICAL' AND (c.facts ->> 'singleStayOutOfPocket')::numeric > COALESCE(CASE WHEN watched.w THEN $7::numeric ELSE $8::numeric END, 'Infinity')
+                THEN format('单次住院三重保障后个人自付%s元，超过%s元（%s）；线索来源：%s，%s', c.facts ->> 'singleStayOutOfPocket',
+                            CASE WHEN watched.w THEN $7::numeric ELSE $8::numeric END, CASE WHEN watched.w THEN '脱贫户或监测对象' ELSE '一般农户' END, c.source, c.description)
+              WHEN c.kind = 'MEDICAL'
+                THEN format('%s年个人自付医疗费用%s元，超过上年全省农村居民人均可支配收入的%s（%s元）；线索来源：%s，%s', c.facts ->> 'year', c.facts ->> 'annualOutOfPocket',
+                            CASE WHEN watched.w THEN $5::numeric ELSE $6::numeric END, round(CASE WHEN watched.w THEN $5::numeric ELSE $6::numeric END, 2), c.source, c.description)
+              ELSE format('%s（线索来源：%s，%s发现）：%s', c.kind, c.source, c.first_seen, c.description) END,
+         c.facts || jsonb_build_object('clueSource', c.source, 'clueKind', c.kind), c.id
+    FROM monitoring_clues c
+    JOIN households h ON h.county_code = c.county_code AND h.id = c.household_id AND h.poverty_status <> '已剔除'
+    CROSS JOIN LATERAL (SELECT (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL)) AS w) watched
+   WHERE ${scopeWhere} AND c.status = 'open' AND c.household_id IS NOT NULL
+     AND (c.kind <> 'MEDICAL'
+          OR (c.facts ->> 'singleStayOutOfPocket')::numeric > COALESCE(CASE WHEN watched.w THEN $7::numeric ELSE $8::numeric END, 'Infinity')
+          OR (c.facts ->> 'annualOutOfPocket')::numeric > COALESCE(CASE WHEN watched.w THEN $5::numeric ELSE $6::numeric END, 'Infinity'))`;
+}
+
+export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSummary> {
+  assertCan(ctx.actor, 'monitoring.scan');
+  const t0 = performance.now();
+  const asOf = input.asOf ?? today();
+  if (!DATE.test(asOf)) throw new ValidationError('asOf 应为 YYYY-MM-DD', { errors: [{ field: 'asOf', value: asOf, code: 'DATE', message: '应为 YYYY-MM-DD' }] });
+  const since = input.since ?? `${Number(asOf.slice(0, 4)) - 1}-01-01`;
+  if (!DATE.test(since) || since > asOf) throw new ValidationError('since 应为不晚于 asOf 的 YYYY-MM-DD', { errors: [{ field: 'since', value: since, code: 'DATE', message: '应为不晚于扫描日期的 YYYY-MM-DD' }] });
+  const db = ctx.db;
+  let year = input.year;
+  if (year === undefined) {
+    const y = await db.query<{ y: number | null }>('SELECT max(year) AS y FROM household_incomes WHERE year <= $1', [Number(asOf.slice(0, 4))]);
+    year = y[0]?.y ?? Number(asOf.slice(0, 4)) - 1;
+  }
+  if (!Number.isInteger(year) || year < 2013 || year > 2100) throw new ValidationError('年度应为 2013 至 2100 之间的整数', { errors: [{ field: 'year', value: String(year), code: 'YEAR', message: '年度无效' }] });
+  const std = await getStandards(db, year);
+  const prevStd = await getStandards(db, year - 1);
+  const p = scanParams(std, prevStd);
+  const skipped: ScanSummary['skipped'] = [];
+  if (!p.monitoringLine) skipped.push({ rule: 'INCOME_BELOW_MONITORING_LINE', reason: `${year}年没有防返贫监测线：请由市级扶贫办录入（不推算、不沿用其他年度）` });
+  let annualMonitored: number | null = null;
+  let annualOther: number | null = null;
+  if (!p.provinceIncomePrev) skipped.push({ rule: 'MEDICAL_ANNUAL_OOP', reason: `${year - 1}年全省农村居民人均可支配收入未录入，年度自付医疗费用规则未执行` });
+  else {
+    if (p.ratioMonitored) annualMonitored = p.provinceIncomePrev.value * p.ratioMonitored.value;
+    if (p.ratioOther) annualOther = p.provinceIncomePrev.value * p.ratioOther.value;
+  }
+  if (!p.stayMonitored || !p.stayOther) skipped.push({ rule: 'MEDICAL_SINGLE_STAY', reason: `${year}年单次住院自付预警线未设置` });
+  const days = (await getStandards(db, Number(asOf.slice(0, 4)))).risk_decision_days?.value ?? null;
+  if (days === null) skipped.push({ rule: 'REPORTED', reason: '没有“从线索到认定最长天数”标准，未计算逾期' });
+
+  const scanId = newId();
+  const scopeParams: unknown[] = [year, asOf, since, p.monitoringLine?.value ?? null, annualMonitored, annualOther, p.stayMonitored?.value ?? null, p.stayOther?.value ?? null];
+  const scopeWhere = scopeSql(ctx.actor, 'h.village_code', scopeParams);
+  return db.transaction(async (tx) => {
+    // One statement for every registry rule: insert new warnings, touch the ones seen again.
+    // A candidate seen again with the same facts is not rewritten (no dead tuples, no index
+    // churn), so a re-scan costs about what reading costs; one candidate per key (DISTINCT ON).
+    const counted = await tx.query<{ rule: string; candidates: number; inserted: number }>(
+      `WITH c AS MATERIALIZED (
+         SELECT DISTINCT ON (x.county_code, x.household_id, x.rule_key) x.* FROM (${candidatesSql(scopeWhere)}) x
+          ORDER BY x.county_code, x.household_id, x.rule_key, x.first_seen),
+       ins AS (
+         INSERT INTO monitoring_warnings AS w (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, clue_id, scan_id)
+         SELECT c.county_code, tuopin_uuidv7(), c.household_id, c.village_code, c.rule, c.rule_key, CASE WHEN c.clue_id IS NULL THEN 'scan' ELSE 'clue' END,
+                c.explanation, c.facts, c.first_seen, c.clue_id, $${scopeParams.length + 1}::uuid
+           FROM c
+         ON CONFLICT (county_code, household_id, rule_key) DO UPDATE SET
+                last_seen_at = now(), scan_id = EXCLUDED.scan_id, facts = EXCLUDED.facts, explanation = EXCLUDED.explanation
+          WHERE w.facts IS DISTINCT FROM EXCLUDED.facts OR w.explanation IS DISTINCT FROM EXCLUDED.explanation
+         RETURNING w.rule, (xmax = 0) AS inserted)
+       SELECT c.rule, count(*)::int AS candidates, COALESCE((SELECT count(*) FROM ins WHERE ins.rule = c.rule AND ins.inserted), 0)::int AS inserted
+         FROM c GROUP BY c.rule`,
+      [...scopeParams, scanId],
+    );
+    const upserted: { rule: string; inserted: boolean }[] = [];
+    for (const r of counted) {
+      for (let i = 0; i < r.inserted; i++) upserted.push({ rule: r.rule, inserted: true });
+      for (let i = r.inserted; i < r.candidates; i++) upserted.push({ rule: r.rule, inserted: false });
+    }
+    // Confirmed comparison findings that open a monitoring warning.
+    const range = significantPrefix(ctx.actor.regionCode) === '' ? null : subtreeRange(ctx.actor.regionCode);
+    const findings = await confirmedRiskFindings(tx, range);
+    const fromFindings: { rule: string; inserted: boolean }[] = [];
+    if (findings.length) {
+      const rows = await tx.query<{ rule: string; inserted: boolean }>(
+        `INSERT INTO monitoring_warnings AS w (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, finding_id, scan_id)
+         SELECT f.county_code, tuopin_uuidv7(), f.household_id, f.village_code, 'COMPARISON', 'COMPARISON:' || f.code || ':' || f.rule_key, 'comparison', f.explanation, f.facts, f.first_seen, f.finding_id, $2::uuid
+           FROM jsonb_to_recordset($1::jsonb) AS f(county_code text, household_id uuid, village_code text, code text, rule_key text, explanation text, facts jsonb, first_seen date, finding_id uuid)
+           JOIN households h ON h.county_code = f.county_code AND h.id = f.household_id AND h.poverty_status <> '已剔除'
+         ON CONFLICT (county_code, household_id, rule_key) DO UPDATE SET last_seen_at = now(), scan_id = EXCLUDED.scan_id, facts = EXCLUDED.facts
+          WHERE w.facts IS DISTINCT FROM EXCLUDED.facts
+         RETURNING w.rule, (xmax = 0) AS inserted`,
+        [JSON.stringify(findings.map((f) => ({
+          county_code: f.countyCode, household_id: f.householdId, village_code: f.villageCode, code: f.code, rule_key: f.ruleKey, finding_id: f.id, first_seen: f.firstSeen,
+          explanation: `数据比对线索经核实属实：${f.title}（${f.code}，${f.ruleKey}）${f.reason ? `；核实意见：${f.reason}` : ''}`,
+          facts: { findingId: f.id, code: f.code, ruleKey: f.ruleKey, evidence: f.evidence, verifiedAt: f.verifiedAt },
+        }))), scanId],
+      );
+      // Unchanged findings are not rewritten (not returned): the rest of the list was seen again.
+      const inserted = rows.filter((r) => r.inserted).length;
+      for (let i = 0; i < findings.length; i++) fromFindings.push({ rule: 'COMPARISON', inserted: i < inserted });
+    }
+    const all = [...upserted, ...fromFindings];
+    const counts = new Map<string, { new: number; seen: number }>();
+    for (const r of all) {
+      const c = counts.get(r.rule) ?? { new: 0, seen: 0 };
+      if (r.inserted) c.new++;
+      else c.seen++;
+      counts.set(r.rule, c);
+    }
+    const sparams: unknown[] = [];
+    const sw = scopeSql(ctx.actor, 'h.village_code', sparams);
+    sparams.push(asOf, days);
+    const status = (await tx.query<{ households: number; open: number; overdue: number }>(
+      `SELECT (SELECT count(*)::int FROM households h WHERE ${sw} AND (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL AND h.poverty_status <> '已剔除'))) AS households,
+              count(*) FILTER (WHERE w.status = 'open')::int AS open,
+              count(*) FILTER (WHERE w.status = 'open' AND w.first_seen + $${sparams.length}::int < $${sparams.length - 1}::date
+                               AND (h.monitoring_identified_at IS NULL OR h.monitoring_identified_at < w.first_seen))::int AS overdue
+         FROM monitoring_warnings w JOIN households h ON h.county_code = w.county_code AND h.id = w.household_id
+        WHERE ${sw}`, sparams))[0]!;
+    const standards: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ monitoring_line: p.monitoringLine, province_rural_income: p.provinceIncomePrev, medical_stay_monitored: p.stayMonitored, medical_stay_other: p.stayOther })) {
+      if (v) standards[k] = `${v.year}年 ${formatStandard(v)}（${v.source}）`;
+    }
+    const summary: ScanSummary = {
+      scanId, year, asOf, since, households: status.households,
+      warnings: RISK_RULE_CODES.filter((r) => counts.has(r)).map((r) => ({ rule: r, ...counts.get(r)! })),
+      newWarnings: all.filter((r) => r.inserted).length,
+      seenWarnings: all.filter((r) => !r.inserted).length,
+      openWarnings: status.open,
+      overdue: status.overdue,
+      skipped,
+      standards,
+      seconds: Math.round(performance.now() - t0) / 1000,
+    };
+    await tx.execute(
+      'INSERT INTO monitoring_scans (id, year, as_of, username, scope_code, summary, finished_at) VALUES ($1,$2,$3,$4,$5,$6, now())',
+      [scanId, year, asOf, ctx.actor.username, ctx.actor.regionCode, JSON.stringify(summary)],
+    );
+    await audit(tx, ctx.actor, ctx.requestId, { action: 'monitoring.scan', targetType: 'scan', targetId: scanId, details: { year, asOf, new: summary.newWarnings, seen: summary.seenWarnings } });
+    return summary;
+  });
+}

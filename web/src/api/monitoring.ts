@@ -1,0 +1,80 @@
+import { api } from './client';
+
+/** Types and calls of the monitoring, standards and self-report endpoints (src/modules/monitoring). */
+
+export interface Warning {
+  id: string;
+  householdId: string;
+  householdNumber: string;
+  villageCode: string;
+  villageName: string | null;
+  rule: string;
+  ruleTitle: string;
+  source: string;
+  explanation: string;
+  firstSeen: string;
+  householdFirstClue: string;
+  deadline: string;
+  overdue: boolean;
+  monitoringCategory: string | null;
+  status: 'open' | 'handled' | 'dismissed';
+  resolution: string | null;
+  version: number;
+}
+
+export interface WarningPage { total: number; page: number; pageSize: number; items: Warning[]; deadlineDays: number }
+
+export interface Inspection {
+  id: string;
+  cycle: string;
+  householdId: string;
+  householdNumber: string;
+  villageCode: string;
+  villageName: string | null;
+  cadreName: string | null;
+  status: 'assigned' | 'done';
+  findings: string | null;
+  riskFound: boolean | null;
+  riskKind: string | null;
+  visitedOn: string | null;
+  version: number;
+}
+
+export interface Standard {
+  kind: string;
+  title: string;
+  year: number;
+  value: number;
+  unit: string;
+  source: string;
+  verified: boolean;
+  note: string | null;
+  enteredBy: string;
+  version: number;
+}
+
+export interface RulesInfo {
+  rules: { code: string; title: string; source: string }[];
+  sources: Record<string, string>;
+  kinds: Record<string, string>;
+  categories: string[];
+}
+
+export interface ScanSummary { year: number; asOf: string; households: number; newWarnings: number; seenWarnings: number; openWarnings: number; overdue: number; skipped: { rule: string; reason: string }[] }
+
+export interface PublicRegion { code: string; name: string; level: string }
+
+export const monitoringApi = {
+  rules: () => api.get<RulesInfo>('/api/monitoring/rules'),
+  warnings: (q: { status?: string; rule?: string; overdue?: boolean; page: number; pageSize: number }) => api.get<WarningPage>('/api/monitoring/warnings', q),
+  resolve: (id: string, body: { decision: 'handled' | 'dismissed'; resolution: string; version: number }) => api.post<{ ok: true }>(`/api/monitoring/warnings/${id}/resolve`, body),
+  scan: () => api.post<ScanSummary>('/api/monitoring/scan', {}),
+  inspections: (q: { cycle?: string; status?: string; page: number; pageSize: number }) => api.get<{ total: number; items: Inspection[] }>('/api/monitoring/inspections', q),
+  sample: (body: { cycle: string; ratio?: number; count?: number }) => api.post<{ sampled: number; alreadySampled: number; exited: number }>('/api/monitoring/inspections/sample', body),
+  record: (id: string, body: { visitedOn: string; findings: string; riskFound: boolean; riskKind?: string; version: number }) => api.post<{ clueId: string | null }>(`/api/monitoring/inspections/${id}/record`, body),
+  standards: () => api.get<{ items: Standard[]; kinds: Record<string, { title: string; unit: string }> }>('/api/standards'),
+  setStandard: (kind: string, year: number, body: { value: number; source: string; verified?: boolean; note?: string | null; version?: number }) => api.put<Standard>(`/api/standards/${kind}/${year}`, body),
+  publicChildren: (code: string) => api.get<{ items: PublicRegion[] }>(`/api/public/regions/${code}/children`),
+  selfReport: (body: { name: string; phone: string; idNumber?: string; villageCode: string; kind: string; description: string }) =>
+    api.post<{ reference: string; firstSeen: string; deadline: string }>('/api/public/monitoring/reports', body),
+};
