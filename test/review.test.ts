@@ -26,7 +26,7 @@ const USERS: [string, Parameters<typeof seedUser>[2], string][] = [
   ['dept', 'department', '620100000000'],
 ];
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 const req = (user: string | null, method: Method, url: string, payload?: unknown, remoteAddress?: string) =>
   app.inject({ method, url, payload: payload as object, headers: user ? { cookie: cookies[user]! } : {}, ...(remoteAddress ? { remoteAddress } : {}) });
 
