@@ -40,4 +40,7 @@ export const DISTRIBUTION: Record<string, Distribution> = {
   tuopin_migrations: reference,
   /** Helper cadres: a cadre of a city unit helps households in several counties. */
   cadres: reference,
+  /** Target values (a city-level value has no county) and indicators rolled up across counties: small. */
+  target_values: reference,
+  indicators: reference,
 };

@@ -37,6 +37,14 @@ export const PERMISSIONS = {
   'comparison.verify': ['county', 'township', 'village'],
   /** Change rule parameters (a new effective-dated row). */
   'comparison.rules': ['city'],
+  /** 目标: read the targets, entered values and indicators of the scope. */
+  'targets.read': ['city', 'county', 'township', 'village', 'department', 'inspector'],
+  /** Enter and submit a value for a reported target at its entry level (in scope). */
+  'targets.enter': ['city', 'county', 'township', 'village', 'department'],
+  /** Approve or un-approve entered values: the county office, then the city office. */
+  'targets.approve': ['city', 'county'],
+  /** Recompute the pre-aggregated indicators. */
+  'indicators.refresh': ['city'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
