@@ -21,6 +21,7 @@ const Households = lazy(() => import('./pages/Households'));
 const HouseholdDetail = lazy(() => import('./pages/HouseholdDetail'));
 const HouseholdCard = lazy(() => import('./pages/HouseholdCard'));
 const ImportPage = lazy(() => import('./pages/Import'));
+const TargetsPage = lazy(() => import('./pages/Targets'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 
 const queryClient = new QueryClient({
@@ -67,6 +68,7 @@ function Themed() {
                   <Route path="/households" element={<Households />} />
                   <Route path="/households/:id" element={<HouseholdDetail />} />
                   <Route path="/import" element={<ImportPage />} />
+                  <Route path="/targets" element={<TargetsPage />} />
                   <Route path="/dashboard" element={<Navigate to="/" replace />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>

@@ -97,6 +97,7 @@ export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, { query }),
   post: <T>(path: string, body?: unknown, query?: Query) => request<T>('POST', path, { body: body ?? {}, query }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   del: <T>(path: string, body?: unknown) => request<T>('DELETE', path, { body: body ?? {} }),
   upload: <T>(path: string, form: FormData, query?: Query) => request<T>('POST', path, { form, query }),
   /** A file download (export): fetched so errors show as messages, then saved. */

@@ -1,4 +1,4 @@
-import { BarChartOutlined, LogoutOutlined, MenuOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
+import { AimOutlined, BarChartOutlined, LogoutOutlined, MenuOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Suspense, useState } from 'react';
@@ -29,12 +29,14 @@ export function AppLayout() {
   const [drawer, setDrawer] = useState(false);
 
   const selectedRegion = params.get('region') ?? me.regionCode;
-  const section = location.pathname.startsWith('/households') ? '/households' : location.pathname.startsWith('/import') ? '/import' : '/';
+  const section = location.pathname.startsWith('/households') ? '/households' : location.pathname.startsWith('/import') ? '/import'
+    : location.pathname.startsWith('/targets') ? '/targets' : '/';
 
   const items = [
     { key: '/', icon: <BarChartOutlined />, label: t('menuDashboard') },
     { key: '/households', icon: <TeamOutlined />, label: t('menuHouseholds') },
     ...(can(me, 'registry.import') ? [{ key: '/import', icon: <UploadOutlined />, label: t('menuImport') }] : []),
+    ...(can(me, 'targets.read') ? [{ key: '/targets', icon: <AimOutlined />, label: t('menuTargets') }] : []),
   ];
 
   const go = (path: string) => {
@@ -45,7 +47,7 @@ export function AppLayout() {
 
   const pickRegion = (code: string) => {
     setDrawer(false);
-    const target = section === '/' ? '/' : '/households';
+    const target = section === '/' || section === '/targets' ? section : '/households';
     navigate(`${target}?region=${code}`);
   };
 
