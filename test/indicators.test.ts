@@ -1,4 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDb, type TestDb } from './support/db.js';
@@ -117,6 +120,41 @@ describe('indicators', () => {
     expect(trend[trend.length - 1]!.period).toBe('current');
   });
 
+  it('exports population and incidence by township and village, and the progress by county (.xlsx)', async () => {
+    expect((await get(null, '/api/exports/incidence')).statusCode).toBe(401);
+    expect((await get('yongdeng', '/api/exports/incidence?region=620123000000')).statusCode).toBe(404);
+    expect((await get('helper', '/api/exports/incidence')).statusCode).toBe(403);
+    const r = await get('county', '/api/exports/incidence');
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.headers['content-type']).toMatch(/spreadsheetml/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
+    const rowsOf = (name: string) => {
+      const out: unknown[][] = [];
+      wb.getWorksheet(name)!.eachRow((row) => out.push((row.values as unknown[]).slice(1)));
+      return out;
+    };
+    const villages = rowsOf('村');
+    expect(villages[0]).toEqual(['区划代码', '区划名称', '期间', '户数', '人数', '贫困户数', '贫困人口', '已脱贫户数', '已脱贫人口', '农村户籍人口', '贫困发生率（%）']);
+    expect(villages.find((x) => x[0] === V1)).toEqual([V1, '测试一村（合成）', '当前', 3, 8, 2, 5, 1, 3, 100, 5]);
+    expect(villages.some((x) => x[0] === V_OTHER_COUNTY)).toBe(false);
+    expect(rowsOf('乡镇').find((x) => x[0] === '620123100000')).toEqual(['620123100000', '城关镇', '当前', 4, 11, 3, 8, 1, 3, 150, 5.3333]);
+
+    const p = await get('city', '/api/exports/targets-progress?year=2018');
+    expect(p.statusCode, p.body).toBe(200);
+    const pw = new ExcelJS.Workbook();
+    await pw.xlsx.load(p.rawPayload as unknown as ArrayBuffer);
+    const targets: unknown[][] = [];
+    pw.getWorksheet('目标进度')!.eachRow((row) => targets.push((row.values as unknown[]).slice(1)));
+    expect(targets.find((x) => x[0] === 'T-1-2-exit-people-2018')!.slice(0, 8)).toEqual(['T-1-2-exit-people-2018', '一(二)', '年度脱贫人口', 2018, 17400, '人', 0, '落后']);
+    const counties: unknown[][] = [];
+    pw.getWorksheet('分县进度')!.eachRow((row) => counties.push((row.values as unknown[]).slice(1)));
+    expect(counties.find((x) => x[0] === '620123000000' && x[2] === '当前')).toEqual(['620123000000', '榆中县', '当前', 5, 14, 3, 8, 2, 6, 1000, 0.8]);
+    expect(counties.find((x) => x[0] === '620123000000' && x[2] === '2016年末')).toBeDefined();
+    const audit = await t.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE action LIKE 'targets.export%' ORDER BY seq`);
+    expect(audit.map((a) => a.action)).toEqual(['targets.export_incidence', 'targets.export_progress']);
+  });
+
   it('refresh is idempotent and the CLI does the same', async () => {
     // The CLI opens the database itself; an embedded database must not be open twice.
     await app.close();
@@ -128,5 +166,11 @@ describe('indicators', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.json().region).toMatchObject({ households: 5, people: 14, poorPeople: 8, incidence: 0.008 });
     expect(again.json().children.map((c: { regionCode: string }) => c.regionCode)).toEqual(expect.arrayContaining(['620123100000', '620123101000']));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tuopin-inc-')), 'inc.xlsx');
+    const ex = runCli(t, ['report', 'incidence', file, '--region', '620123000000', '--period', '2016', '--json']);
+    expect(ex.code, ex.stderr).toBe(0);
+    expect(ex.json()).toMatchObject({ ok: true, villages: 3 });
+    const bad = runCli(t, ['report', 'incidence', file, '--period', 'last', '--json']);
+    expect(bad.code).toBe(1);
   });
 });

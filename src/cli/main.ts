@@ -16,6 +16,7 @@ import { exportRegistry } from '../modules/registry/export.js';
 import { importRegistry, type ImportError } from '../modules/registry/import.js';
 import { refreshIndicators, regionIndicators } from '../modules/stats/indicators.js';
 import { listEntries } from '../modules/targets/entries.js';
+import { exportIncidence, exportProgress } from '../modules/targets/export.js';
 import { reportTargets } from '../modules/targets/service.js';
 import { buildApp } from '../server/app.js';
 import { openAndPrepare } from '../server/bootstrap.js';
@@ -304,6 +305,31 @@ targetsCmd
     await withDb(async (db) => {
       const items = await listEntries(systemCtx(db), { targetId: o.target, region: o.region, year: o.year, status: o.status, belowPlan: o.belowPlan });
       out.result({ items }, items.map((e) => `${e.targetId} ${e.regionCode} ${e.regionName ?? ''} ${e.year}：${e.value}${e.unit}（计划 ${e.planned}${e.unit}，${e.meetsPlan ? '达到' : '未达到'}）${e.status}`).join('\n') + `\n共 ${items.length} 条`);
+    });
+  });
+
+report
+  .command('progress')
+  .description('导出目标进度 .xlsx：全部目标的计划值、实际值、红黄绿状态，及分县进度（各期间，来自预汇总指标）')
+  .argument('<file>', '输出 .xlsx 文件')
+  .option('--year <year>', '只列该年度的目标', (v) => Number(v))
+  .option('--region <code>', '区划代码（12 位；默认兰州市）')
+  .action(async (file: string, o: { year?: number; region?: string }) => {
+    await withDb(async (db) => {
+      const res = await exportProgress(systemCtx(db), path.resolve(file), o);
+      out.result({ ok: true, file: path.resolve(file), ...res }, `已导出 ${res.targets} 项目标、${res.counties} 个县区的进度到 ${file}`);
+    });
+  });
+report
+  .command('incidence')
+  .description('导出人口与贫困发生率 .xlsx：按乡镇、按村（来自预汇总指标）')
+  .argument('<file>', '输出 .xlsx 文件')
+  .option('--region <code>', '区划代码（12 位；默认兰州市）')
+  .option('--period <p>', 'current（当前状态）或年度 YYYY（年末口径）', 'current')
+  .action(async (file: string, o: { region?: string; period: string }) => {
+    await withDb(async (db) => {
+      const res = await exportIncidence(systemCtx(db), path.resolve(file), o);
+      out.result({ ok: true, file: path.resolve(file), ...res }, `已导出 ${res.townships} 个乡镇、${res.villages} 个村到 ${file}`);
     });
   });
 

@@ -232,10 +232,13 @@ export async function indicatorTrend(ctx: Ctx, input: { region?: string }): Prom
   return { computedAt: rows[0] ? new Date(rows[0].computed_at).toISOString() : null, items: rows.map(toRow) };
 }
 
-/** Rows of one period at one level inside a subtree (for exports). */
-export async function indicatorsAtLevel(q: Queryable, input: { root: string; level: RegionLevel; period: string }): Promise<IndicatorRow[]> {
+/** Rows at one level inside a subtree, for one period or (period omitted) every period, for exports. */
+export async function indicatorsAtLevel(q: Queryable, input: { root: string; level: RegionLevel; period?: string }): Promise<IndicatorRow[]> {
   const p = significantPrefix(input.root);
+  const params: unknown[] = [input.level, p + '%'];
+  if (input.period !== undefined) params.push(input.period);
   const rows = await q.query<DbIndicator>(
-    `${SELECT} WHERE i.period = $1 AND i.level = $2 AND i.region_code LIKE $3 ORDER BY i.region_code`, [input.period, input.level, p + '%']);
+    `${SELECT} WHERE i.level = $1 AND i.region_code LIKE $2 ${input.period !== undefined ? 'AND i.period = $3' : ''}
+      ORDER BY i.region_code, i.period = 'current', i.period`, params);
   return rows.map(toRow);
 }
