@@ -43,4 +43,8 @@ export const DISTRIBUTION: Record<string, Distribution> = {
   /** Target values (a city-level value has no county) and indicators rolled up across counties: small. */
   target_values: reference,
   indicators: reference,
+  /** 调度: working groups, task lists and dispatch meetings of city, county, township and village offices. */
+  dispatch_groups: reference,
+  dispatch_tasks: reference,
+  dispatch_reports: reference,
 };

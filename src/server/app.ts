@@ -18,7 +18,7 @@ import { comparisonRoutes } from '../modules/comparison/routes.js';
 import { regionRoutes } from '../modules/regions/routes.js';
 import { registryRoutes } from '../modules/registry/routes.js';
 import { statsRoutes } from '../modules/stats/routes.js';
-import { targetsRoutes } from '../modules/targets/routes.js';
+import { dispatchRoutes, targetsRoutes } from '../modules/targets/routes.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
 
@@ -68,6 +68,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   assistanceRoutes(app, db);
   comparisonRoutes(app, db);
   targetsRoutes(app, db);
+  dispatchRoutes(app, db);
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

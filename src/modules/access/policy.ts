@@ -45,6 +45,10 @@ export const PERMISSIONS = {
   'targets.approve': ['city', 'county'],
   /** Recompute the pre-aggregated indicators. */
   'indicators.refresh': ['city'],
+  /** 调度 (五(一)): working groups, task lists and dispatch meetings of the scope. */
+  'dispatch.read': ['city', 'county', 'township', 'village', 'inspector'],
+  /** Record a dispatch meeting of one's own office, add and close tasks in scope. */
+  'dispatch.write': ['city', 'county', 'township', 'village'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,4 +1,4 @@
-import { doublePrecision, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+import { date, doublePrecision, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 
 /**
  * The plan's targets: values entered for the targets the system cannot compute (with county →
@@ -62,4 +62,52 @@ export const indicators = pgTable(
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.regionCode, t.period] }), index('indicators_parent_idx').on(t.parentCode, t.period)],
+);
+
+/** 专责工作组 (seed 五(一): 11 groups and the city departments): who owns which tasks. */
+export const dispatchGroups = pgTable('dispatch_groups', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  lead: text('lead').notNull(),
+  /** The region whose office runs the group (12 digits). */
+  regionCode: varchar('region_code', { length: 12 }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** 任务清单: a task with its owner and deadline, at a region; overdue when open past the deadline. */
+export const dispatchTasks = pgTable(
+  'dispatch_tasks',
+  {
+    id: uuid('id').primaryKey(),
+    groupId: uuid('group_id'),
+    regionCode: varchar('region_code', { length: 12 }).notNull(),
+    title: text('title').notNull(),
+    owner: text('owner').notNull(),
+    deadline: date('deadline').notNull(),
+    targetId: text('target_id'),
+    doneOn: date('done_on'),
+    doneNote: text('done_note'),
+    createdBy: text('created_by').notNull(),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('dispatch_tasks_region_idx').on(t.regionCode, t.deadline)],
+);
+
+/** 调度记录: one dispatch meeting of a region's leaders, counted for its cadence period. */
+export const dispatchReports = pgTable(
+  'dispatch_reports',
+  {
+    id: uuid('id').primaryKey(),
+    regionCode: varchar('region_code', { length: 12 }).notNull(),
+    heldOn: date('held_on').notNull(),
+    /** '2019-03' (city), '2019-W10' (county), '2019-03-05' (township, village). */
+    period: text('period').notNull(),
+    chair: text('chair').notNull(),
+    summary: text('summary').notNull(),
+    reportedBy: text('reported_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('dispatch_reports_region_idx').on(t.regionCode, t.heldOn)],
 );
