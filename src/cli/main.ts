@@ -16,6 +16,9 @@ import { importRegions } from '../modules/regions/service.js';
 import { loadDemo, DEMO_PASSWORD } from '../modules/registry/demo/load.js';
 import { exportRegistry } from '../modules/registry/export.js';
 import { importRegistry, type ImportError } from '../modules/registry/import.js';
+import { refreshIndicators, regionIndicators } from '../modules/stats/indicators.js';
+import { listEntries } from '../modules/targets/entries.js';
+import { exportIncidence, exportProgress } from '../modules/targets/export.js';
 import { reportTargets } from '../modules/targets/service.js';
 import { buildApp } from '../server/app.js';
 import { openAndPrepare } from '../server/bootstrap.js';
@@ -120,6 +123,7 @@ program
       const res = await loadDemo(systemCtx(db), { scale: o.scale, seed: o.seed, onProgress: (n) => bar.update(n) });
       bar.stop();
       const h = res.households;
+      if (h !== 'already-loaded' && h.ok) await refreshIndicators(systemCtx(db));
       out.result(
         { ok: true, regions: res.regions, households: h === 'already-loaded' ? 'already-loaded' : h.ok ? { households: h.households, members: h.members } : h, users: res.users, password: DEMO_PASSWORD },
         `区划：新增 ${res.regions.created}，更新 ${res.regions.updated}\n户：${h === 'already-loaded' ? '已载入过，未重复载入' : h.ok ? `${h.households} 户 ${h.members} 人` : '失败'}\n演示账号：${res.users.join(', ') || '已存在'}（密码 ${DEMO_PASSWORD}）`,
@@ -151,6 +155,9 @@ program
       if (!res.ok) {
         throw new Rejected({ ok: false, errors: res.errors, errorCount: res.errorCount }, `导入被拒绝，未写入任何数据：\n${fmtErrors(res.errors, res.errorCount)}`);
       }
+      // The pre-aggregated indicators follow every import that wrote something.
+      const ind = res.dryRun ? null : await refreshIndicators(systemCtx(db));
+      if (ind) out.info(`指标已更新：${ind.rows} 行（${ind.ms} ms）`);
       out.result(
         { ok: true, households: res.households, members: res.members, dryRun: res.dryRun, created: res.created, updated: res.updated, unchanged: res.unchanged },
         `${res.dryRun ? '校验通过（未写入）' : '导入完成'}：${res.households} 户，${res.members} 人（新增 ${res.created} 户，更新 ${res.updated} 户，未变 ${res.unchanged} 户）`,
@@ -260,6 +267,71 @@ report
       const res = await reportTargets(systemCtx(db), { year: o.year });
       const lines = res.targets.map((t) => `${t.clause.padEnd(8)} ${t.indicator}：计划 ${t.planned}${t.unit}${t.year ? `（${t.year}）` : ''}，实际 ${t.reached ?? '—'} ${t.status}`);
       out.result({ targets: res.targets, source: res.source, asOf: res.asOf }, `${res.source.title}（${res.source.published}）\n${lines.join('\n')}\n共 ${res.targets.length} 项目标`);
+    });
+  });
+
+const indicatorsCmd = program.command('indicators').description('预汇总指标（按区划各级、按期间）');
+indicatorsCmd
+  .command('refresh')
+  .description('重新计算全部区划（省、市、县、乡镇、村）各期间（当前、各年度年末）的户数、人数、贫困人口、贫困发生率')
+  .action(async () => {
+    await withDb(async (db) => {
+      const res = await refreshIndicators(systemCtx(db));
+      out.result({ ok: true, ...res }, `指标已更新：${res.regions} 个区划 × ${res.periods.length} 个期间 = ${res.rows} 行，用时 ${res.ms} ms（计算时间 ${res.computedAt}）`);
+    });
+  });
+indicatorsCmd
+  .command('show')
+  .description('显示一个区划及其下级的指标')
+  .option('--region <code>', '区划代码（12 位；默认全部）')
+  .option('--period <p>', 'current（当前状态）或年度 YYYY（年末口径）', 'current')
+  .action(async (o: { region?: string; period: string }) => {
+    await withDb(async (db) => {
+      const res = await regionIndicators(systemCtx(db), { region: o.region, period: o.period });
+      const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(2)}%`);
+      const line = (r: NonNullable<typeof res.region>) => `${r.regionCode} ${r.name ?? ''}：${r.households} 户 ${r.people} 人，贫困人口 ${r.poorPeople}，贫困发生率 ${pct(r.incidence)}`;
+      out.result(res, `期间 ${res.period}，计算时间 ${res.computedAt ?? '尚未计算（请先运行 tuopin indicators refresh）'}\n${res.region ? line(res.region) : ''}\n${res.children.map((c) => '  ' + line(c)).join('\n')}`);
+    });
+  });
+
+const targetsCmd = program.command('targets').description('目标填报与审批');
+targetsCmd
+  .command('entries')
+  .description('列出目标填报值及审批状态（村集体经济收入等按村按年填报，逐村与计划值比较）')
+  .option('--target <id>', '目标编号，如 T-3-5-poor-village-income-2018')
+  .option('--region <code>', '区划代码（12 位），含下级')
+  .option('--year <year>', '年度', (v) => Number(v))
+  .addOption(new Option('--status <s>', '审批状态').choices(['draft', 'submitted', 'county_approved', 'approved']))
+  .option('--below-plan', '只列未达计划值的（如集体收入不足5万元的村）')
+  .action(async (o: { target?: string; region?: string; year?: number; status?: 'draft' | 'submitted' | 'county_approved' | 'approved'; belowPlan?: boolean }) => {
+    await withDb(async (db) => {
+      const items = await listEntries(systemCtx(db), { targetId: o.target, region: o.region, year: o.year, status: o.status, belowPlan: o.belowPlan });
+      out.result({ items }, items.map((e) => `${e.targetId} ${e.regionCode} ${e.regionName ?? ''} ${e.year}：${e.value}${e.unit}（计划 ${e.planned}${e.unit}，${e.meetsPlan ? '达到' : '未达到'}）${e.status}`).join('\n') + `\n共 ${items.length} 条`);
+    });
+  });
+
+report
+  .command('progress')
+  .description('导出目标进度 .xlsx：全部目标的计划值、实际值、红黄绿状态，及分县进度（各期间，来自预汇总指标）')
+  .argument('<file>', '输出 .xlsx 文件')
+  .option('--year <year>', '只列该年度的目标', (v) => Number(v))
+  .option('--region <code>', '区划代码（12 位；默认兰州市）')
+  .action(async (file: string, o: { year?: number; region?: string }) => {
+    await withDb(async (db) => {
+      const res = await exportProgress(systemCtx(db), path.resolve(file), o);
+      out.result({ ok: true, file: path.resolve(file), ...res }, `已导出 ${res.targets} 项目标、${res.counties} 个县区的进度到 ${file}`);
+    });
+  });
+report
+  .command('incidence')
+  .description('导出人口与贫困发生率 .xlsx：按乡镇、按村（来自预汇总指标）')
+  .argument('<file>', '输出 .xlsx 文件')
+  .option('--region <code>', '区划代码（12 位；默认兰州市）')
+  .option('--period <p>', 'current（当前状态）或年度 YYYY（年末口径）', 'current')
+  .action(async (file: string, o: { region?: string; period: string }) => {
+    await withDb(async (db) => {
+      const res = await exportIncidence(systemCtx(db), path.resolve(file), o);
+      out.result({ ok: true, file: path.resolve(file), ...res }, `已导出 ${res.townships} 个乡镇、${res.villages} 个村到 ${file}`);
     });
   });
 

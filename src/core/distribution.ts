@@ -52,4 +52,11 @@ export const DISTRIBUTION: Record<string, Distribution> = {
   monitoring_scans: reference,
   /** Helper cadres: a cadre of a city unit helps households in several counties. */
   cadres: reference,
+  /** Target values (a city-level value has no county) and indicators rolled up across counties: small. */
+  target_values: reference,
+  indicators: reference,
+  /** 调度: working groups, task lists and dispatch meetings of city, county, township and village offices. */
+  dispatch_groups: reference,
+  dispatch_tasks: reference,
+  dispatch_reports: reference,
 };

@@ -20,6 +20,7 @@ import { regionRoutes } from '../modules/regions/routes.js';
 import { registryRoutes } from '../modules/registry/routes.js';
 import { reviewRoutes } from '../modules/review/routes.js';
 import { statsRoutes } from '../modules/stats/routes.js';
+import { dispatchRoutes, targetsRoutes } from '../modules/targets/routes.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
 
@@ -70,6 +71,8 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   comparisonRoutes(app, db);
   reviewRoutes(app, db);
   monitoringRoutes(app, db);
+  targetsRoutes(app, db);
+  dispatchRoutes(app, db);
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

@@ -24,6 +24,7 @@ const ImportPage = lazy(() => import('./pages/Import'));
 const ComparisonUpload = lazy(() => import('./pages/ComparisonUpload'));
 const ComparisonFindings = lazy(() => import('./pages/ComparisonFindings'));
 const ComparisonSummary = lazy(() => import('./pages/ComparisonSummary'));
+const TargetsPage = lazy(() => import('./pages/Targets'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const ReviewHome = lazy(() => import('./pages/review/ReviewHome'));
 const ProposalDetail = lazy(() => import('./pages/review/ProposalDetail'));
@@ -86,6 +87,7 @@ function Themed() {
                   <Route path="/comparison/summary" element={<ComparisonSummary />} />
                   <Route path="/monitoring" element={<Monitoring />} />
                   <Route path="/standards" element={<Standards />} />
+                  <Route path="/targets" element={<TargetsPage />} />
                   <Route path="/dashboard" element={<Navigate to="/" replace />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>

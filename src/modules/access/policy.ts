@@ -59,6 +59,18 @@ export const PERMISSIONS = {
   'monitoring.scan': ['city', 'county'],
   /** Sample and assign 回头看 inspections. */
   'monitoring.inspect': ['city', 'county', 'township'],
+  /** 目标: read the targets, entered values and indicators of the scope. */
+  'targets.read': ['city', 'county', 'township', 'village', 'department', 'inspector'],
+  /** Enter and submit a value for a reported target at its entry level (in scope). */
+  'targets.enter': ['city', 'county', 'township', 'village', 'department'],
+  /** Approve or un-approve entered values: the county office, then the city office. */
+  'targets.approve': ['city', 'county'],
+  /** Recompute the pre-aggregated indicators. */
+  'indicators.refresh': ['city'],
+  /** 调度 (五(一)): working groups, task lists and dispatch meetings of the scope. */
+  'dispatch.read': ['city', 'county', 'township', 'village', 'inspector'],
+  /** Record a dispatch meeting of one's own office, add and close tasks in scope. */
+  'dispatch.write': ['city', 'county', 'township', 'village'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db.js';
 import { ctxOf } from '../../server/auth.js';
+import { indicatorTrend, refreshIndicators, regionIndicators } from './indicators.js';
 import { byRegion, overview, trends } from './service.js';
 
 const Code = z.string().regex(/^\d{12}$/, '区划代码应为 12 位数字');
@@ -52,4 +53,37 @@ export function statsRoutes(app: FastifyInstance, db: Db): void {
       response: { 200: z.object({ region: RegionRef, identification: z.array(YearCount), exit: z.array(YearCount), exitStillOut: z.array(YearCount) }) },
     },
   }, async (request) => trends(ctxOf(db, request), { region: request.query.region }));
+
+  const Indicator = z.object({
+    regionCode: z.string(), name: z.string().nullable(), level: Level, period: z.string(),
+    households: z.number(), people: z.number(), poorHouseholds: z.number(), poorPeople: z.number(),
+    exitedHouseholds: z.number(), exitedPeople: z.number(), ruralPopulation: z.number().nullable(), incidence: z.number().nullable(),
+  });
+  const itags = ['indicators'];
+
+  r.get('/api/indicators', {
+    schema: {
+      tags: itags, summary: '预汇总指标：区划及其下级的户数、人数、贫困人口、脱贫人口、贫困发生率（含计算时间）',
+      querystring: z.object({
+        region: Code.optional().describe('区划代码（默认本人辖区）'),
+        period: z.string().max(10).optional().describe('current（按当前状态）或年度 YYYY（年末口径）'),
+      }),
+      response: { 200: z.object({ computedAt: z.string().nullable(), period: z.string(), region: Indicator.nullable(), children: z.array(Indicator) }) },
+    },
+  }, async (request) => regionIndicators(ctxOf(db, request), { region: request.query.region, period: request.query.period }));
+
+  r.get('/api/indicators/trend', {
+    schema: {
+      tags: itags, summary: '区划指标按年度的变化（年末口径），最后一行为当前',
+      querystring: z.object({ region: Code.optional().describe('区划代码（默认本人辖区）') }),
+      response: { 200: z.object({ computedAt: z.string().nullable(), items: z.array(Indicator) }) },
+    },
+  }, async (request) => indicatorTrend(ctxOf(db, request), { region: request.query.region }));
+
+  r.post('/api/indicators/refresh', {
+    schema: {
+      tags: itags, summary: '重新计算全部预汇总指标（市级）',
+      response: { 200: z.object({ regions: z.number(), periods: z.array(z.string()), rows: z.number(), computedAt: z.string(), ms: z.number() }) },
+    },
+  }, async (request) => refreshIndicators(ctxOf(db, request)));
 }

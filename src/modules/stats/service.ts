@@ -85,7 +85,7 @@ export interface Trends {
 
 const ROOT = '000000000000';
 
-interface RegionRow {
+export interface RegionRow {
   code: string;
   name: string;
   level: RegionLevel;
@@ -186,7 +186,7 @@ export async function overview(ctx: Ctx, input: { region?: string }): Promise<Ov
 
 const PREFIX_LENGTH: Record<RegionLevel, number> = { province: 2, city: 4, county: 6, township: 9, village: 12 };
 
-interface PopRow {
+export interface PopRow {
   code: string;
   rural_population: number;
 }
@@ -197,7 +197,7 @@ interface PopRow {
  * under it and no row of its own (an urban subdistrict) holds no rural registry and is left out
  * of the sum; any other unknown part makes the total unknown (null), never an estimate.
  */
-function resolvePopulations(regions: RegionRow[], pops: PopRow[]): Map<string, { value: number | null; basis: 'own' | 'sum' | null }> {
+export function resolvePopulations(regions: RegionRow[], pops: PopRow[]): Map<string, { value: number | null; basis: 'own' | 'sum' | null }> {
   const own = new Map(pops.map((p) => [p.code, p.rural_population]));
   const children = new Map<string, string[]>();
   const level = new Map(regions.map((r) => [r.code, r.level]));

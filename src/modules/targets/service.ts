@@ -4,12 +4,14 @@ import { PLAN_TARGETS, SEED_SOURCE, type PlanTarget } from '../../domain/targets
 import { status, type RagStatus } from '../../domain/targets/rag.js';
 import { assertCan } from '../access/policy.js';
 import { actorCovers, subtreeRange } from '../access/scope.js';
+import { approvedReached } from './entries.js';
 
 /**
  * `tuopin report targets`: every quantified target of the seed with its planned value as the
  * seed states it, and what the data shows. A target is "reached" from the registry where the
- * registry holds the fact; targets whose data lives in capabilities not built yet (village and
- * county exit decisions, plans, benefits, dispatch) or that departments report have
+ * registry holds the fact; a reported target is reached by its city-approved entered values
+ * (entries.ts); targets whose data lives in capabilities not built yet (village and county exit
+ * decisions, plans, benefits, dispatch), or reported ones with no approved value yet, have
  * `reached: null`, with `reachedBy` saying where the figure will come from.
  */
 
@@ -74,16 +76,20 @@ export async function reportTargets(ctx: Ctx, opts: { year?: number; asOf?: Date
   const asOf = opts.asOf ?? new Date();
   const selected = PLAN_TARGETS.filter((t) => actorCovers(ctx.actor, t.region))
     .filter((t) => opts.year === undefined || t.year === opts.year || (t.period !== undefined && periodCovers(t.period, opts.year)));
+  const approved = await approvedReached(ctx.db, selected, opts.year);
   const targets: TargetRow[] = [];
   for (const t of selected) {
     const compute = COMPUTATIONS[t.id];
-    const reached = compute ? await compute(ctx.db, t) : null;
+    const entered = approved.get(t.id);
+    const reached = compute ? await compute(ctx.db, t) : entered?.reached ?? null;
     targets.push({
       id: t.id, clause: t.clause, text: t.text, indicator: t.indicator, unit: t.unit, region: t.region, year: t.year,
       period: t.period ?? null, planned: t.planned, comparison: t.comparison, reached,
       status: status(t, reached, asOf),
       reachedBy: compute ? `registry: ${t.reach.kind === 'computed' ? t.reach.source : ''}` : t.reach.kind === 'computed'
-        ? `待建功能计算：${t.reach.source}` : `由${t.reach.department}按${t.reach.entryLevel}级填报`,
+        ? `待建功能计算：${t.reach.source}`
+        : entered ? `填报：${entered.year}年已批准 ${entered.entries} 个区划的数值（${t.reach.entryLevel}级填报，县、市审批）`
+          : `由${t.reach.department}按${t.reach.entryLevel}级填报`,
     });
   }
   return { source: SEED_SOURCE, asOf: asOf.toISOString(), targets };

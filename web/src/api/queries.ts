@@ -1,7 +1,8 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from './client';
 import type {
-  ByRegion, ChangeEvent, Dictionary, FieldsResponse, FindingPage, HouseholdPage, HouseholdView, Me, Overview, Region, SummaryRow, Trends,
+  ByRegion, ChangeEvent, Dictionary, FieldsResponse, FindingPage, HouseholdPage, HouseholdView, IndicatorTrend, Me, Overview, Region,
+  RegionIndicators, SummaryRow, TargetEntry, TargetForm, TargetReport, Trends,
 } from './types';
 
 /** Query keys and hooks, one place. Reference data (dictionaries, fields, regions) is cached long. */
@@ -103,3 +104,26 @@ export const useFindingSummary = (region: string | undefined, kind: string | und
     queryFn: () => api.get<{ region: string; level: number; items: SummaryRow[] }>('/api/comparison/summary', { region, kind }),
     placeholderData: keepPreviousData,
   });
+// ── targets and indicators ───────────────────────────────────────────────────────────────
+export const targetKeys = {
+  report: (year: number | undefined) => ['targets', 'report', year ?? 0] as const,
+  forms: ['targets', 'forms'] as const,
+  entries: ['targets', 'entries'] as const,
+  indicators: (region: string | undefined, period: string) => ['indicators', region ?? '', period] as const,
+  trend: (region: string | undefined) => ['indicators', 'trend', region ?? ''] as const,
+};
+
+export const useTargetReport = (year: number | undefined) =>
+  useQuery({ queryKey: targetKeys.report(year), queryFn: () => api.get<TargetReport>('/api/targets/report', { year }), placeholderData: keepPreviousData });
+
+export const useTargetForms = (enabled = true) =>
+  useQuery({ queryKey: targetKeys.forms, queryFn: async () => (await api.get<{ items: TargetForm[] }>('/api/targets/forms')).items, staleTime: LONG, enabled });
+
+export const useTargetEntries = (enabled = true) =>
+  useQuery({ queryKey: targetKeys.entries, queryFn: async () => (await api.get<{ items: TargetEntry[] }>('/api/targets/entries')).items, enabled });
+
+export const useIndicators = (region: string | undefined, period: string, enabled = true) =>
+  useQuery({ queryKey: targetKeys.indicators(region, period), queryFn: () => api.get<RegionIndicators>('/api/indicators', { region, period }), placeholderData: keepPreviousData, enabled });
+
+export const useIndicatorTrend = (region: string | undefined, enabled = true) =>
+  useQuery({ queryKey: targetKeys.trend(region), queryFn: () => api.get<IndicatorTrend>('/api/indicators/trend', { region }), placeholderData: keepPreviousData, enabled });

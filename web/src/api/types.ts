@@ -64,3 +64,29 @@ export interface FindingPage {
   pageSize: number;
   masked: boolean;
 }
+// ── targets and indicators (issue 7) ───────────────────────────────────────────────────────
+export type Rag = 'green' | 'amber' | 'red' | 'unknown';
+export interface TargetRow {
+  id: string; clause: string; text: string; indicator: string; unit: string; region: string; year: number | null;
+  period: string | null; planned: number; comparison: string; reached: number | null; status: Rag; reachedBy: string;
+}
+export interface TargetReport { asOf: string; targets: TargetRow[] }
+export interface TargetForm {
+  id: string; clause: string; text: string; indicator: string; unit: string; region: string; year: number | null;
+  period: string | null; planned: number; comparison: string; per: string | null; entryLevel: string; department: string; years: number[];
+}
+export type EntryStatus = 'draft' | 'submitted' | 'county_approved' | 'approved';
+export interface TargetEntry {
+  id: string; targetId: string; indicator: string; clause: string; unit: string; planned: number; regionCode: string;
+  regionName: string | null; year: number; value: number; meetsPlan: boolean; note: string | null; status: EntryStatus;
+  returnReason: string | null; enteredBy: string; submittedBy: string | null; submittedAt: string | null;
+  countyApprovedBy: string | null; countyApprovedAt: string | null; cityApprovedBy: string | null; cityApprovedAt: string | null;
+  version: number; updatedAt: string;
+}
+export interface Indicator {
+  regionCode: string; name: string | null; level: string; period: string; households: number; people: number;
+  poorHouseholds: number; poorPeople: number; exitedHouseholds: number; exitedPeople: number;
+  ruralPopulation: number | null; incidence: number | null;
+}
+export interface RegionIndicators { computedAt: string | null; period: string; region: Indicator | null; children: Indicator[] }
+export interface IndicatorTrend { computedAt: string | null; items: Indicator[] }

@@ -1,4 +1,4 @@
-import { AlertOutlined, AuditOutlined, BarChartOutlined, DiffOutlined, FundOutlined, LogoutOutlined, MenuOutlined, SettingOutlined, SolutionOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
+import { AimOutlined, AlertOutlined, AuditOutlined, BarChartOutlined, DiffOutlined, FundOutlined, LogoutOutlined, MenuOutlined, SettingOutlined, SolutionOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Suspense, useState } from 'react';
@@ -17,7 +17,7 @@ const ROLE_KEYS: Record<string, string> = {
 };
 
 /** Screens that follow the region picked in the tree (?region=CODE). */
-const REGION_AWARE = ['/', '/households', '/comparison/findings', '/comparison/summary'];
+const REGION_AWARE = ['/', '/households', '/comparison/findings', '/comparison/summary', '/targets'];
 
 /** The frame of every signed-in screen: header (user, role, language, sign out), menu, region tree. */
 export function AppLayout() {
@@ -45,6 +45,7 @@ export function AppLayout() {
     ...(can(me, 'review.read') ? [{ key: '/review', icon: <SolutionOutlined />, label: lang === 'zh' ? '动态管理' : 'Dynamic management' }] : []),
     ...(can(me, 'monitoring.read') ? [{ key: '/monitoring', icon: <AlertOutlined />, label: t('menuMonitoring') }] : []),
     ...(can(me, 'standards.read') ? [{ key: '/standards', icon: <SettingOutlined />, label: t('menuStandards') }] : []),
+    ...(can(me, 'targets.read') ? [{ key: '/targets', icon: <AimOutlined />, label: t('menuTargets') }] : []),
   ];
   // The open screen: the menu entry whose path is the longest prefix of the location.
   const section = items.map((i) => i.key).filter((k) => (k === '/' ? location.pathname === '/' : location.pathname.startsWith(k)))

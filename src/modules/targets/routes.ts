@@ -1,0 +1,209 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../core/db.js';
+import { ENTRY_STATUSES } from '../../domain/targets/entry.js';
+import { ctxOf } from '../../server/auth.js';
+import { actOnEntry, listEntries, reportedTargets, saveEntry } from './entries.js';
+import { addReport, cadenceStatus, completeTask, createGroup, createTask, listGroups, listTasks } from './dispatch.js';
+import { exportIncidence, exportProgress } from './export.js';
+import { reportTargets } from './service.js';
+
+const Code = z.string().regex(/^\d{12}$/, '区划代码应为 12 位数字');
+const Year = z.coerce.number().int().min(2000).max(2100);
+const Rag = z.enum(['green', 'amber', 'red', 'unknown']);
+const Status = z.enum(ENTRY_STATUSES);
+
+const TargetRowSchema = z.object({
+  id: z.string(), clause: z.string(), text: z.string(), indicator: z.string(), unit: z.string(), region: z.string(),
+  year: z.number().nullable(), period: z.string().nullable(), planned: z.number(), comparison: z.string(),
+  reached: z.number().nullable(), status: Rag, reachedBy: z.string(),
+});
+
+const ReportedTargetSchema = z.object({
+  id: z.string(), clause: z.string(), text: z.string(), indicator: z.string(), unit: z.string(), region: z.string(),
+  year: z.number().nullable(), period: z.string().nullable(), planned: z.number(), comparison: z.string(), per: z.string().nullable(),
+  entryLevel: z.string(), department: z.string(), years: z.array(z.number()),
+});
+
+const EntrySchema = z.object({
+  id: z.string(), targetId: z.string(), indicator: z.string(), clause: z.string(), unit: z.string(), planned: z.number(),
+  regionCode: z.string(), regionName: z.string().nullable(), year: z.number(), value: z.number(), meetsPlan: z.boolean(),
+  note: z.string().nullable(), status: Status, returnReason: z.string().nullable(), enteredBy: z.string(),
+  submittedBy: z.string().nullable(), submittedAt: z.string().nullable(), countyApprovedBy: z.string().nullable(),
+  countyApprovedAt: z.string().nullable(), cityApprovedBy: z.string().nullable(), cityApprovedAt: z.string().nullable(),
+  version: z.number(), updatedAt: z.string(),
+});
+
+const SaveBody = z.object({
+  targetId: z.string().min(1).max(100),
+  regionCode: Code,
+  year: z.number().int().min(2000).max(2100),
+  value: z.number().describe('数值，单位为目标的单位'),
+  note: z.string().max(2000).nullable().optional(),
+  version: z.number().int().optional().describe('修改已有的填报时必填'),
+});
+
+const ActBody = z.object({
+  version: z.number().int(),
+  reason: z.string().max(1000).optional().describe('退回原因（退回时必填）'),
+});
+
+export function targetsRoutes(app: FastifyInstance, db: Db): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['targets'];
+
+  r.get('/api/targets/report', {
+    schema: {
+      tags, summary: '三年行动方案的量化目标：计划值与实际值（系统计算或已批准的填报值）、红黄绿状态',
+      querystring: z.object({ year: Year.optional() }),
+      response: { 200: z.object({ asOf: z.string(), targets: z.array(TargetRowSchema) }) },
+    },
+  }, async (request) => {
+    const res = await reportTargets(ctxOf(db, request), { year: request.query.year });
+    return { asOf: res.asOf, targets: res.targets };
+  });
+
+  r.get('/api/targets/forms', {
+    schema: {
+      tags, summary: '需填报的目标（填报表）：填报层级与可填报年度',
+      response: { 200: z.object({ items: z.array(ReportedTargetSchema) }) },
+    },
+  }, async (request) => ({ items: reportedTargets(ctxOf(db, request)) }));
+
+  r.get('/api/targets/entries', {
+    schema: {
+      tags, summary: '目标填报值（本人辖区）',
+      querystring: z.object({
+        targetId: z.string().max(100).optional(), region: Code.optional(), year: Year.optional(), status: Status.optional(),
+        belowPlan: z.enum(['1', 'true']).optional().describe('只看未达计划值的（如村集体收入不足5万元）'),
+      }),
+      response: { 200: z.object({ items: z.array(EntrySchema) }) },
+    },
+  }, async (request) => {
+    const q = request.query;
+    return { items: await listEntries(ctxOf(db, request), { targetId: q.targetId, region: q.region, year: q.year, status: q.status, belowPlan: q.belowPlan !== undefined }) };
+  });
+
+  r.put('/api/targets/entries', {
+    schema: { tags, summary: '填报或修改（未上报的）目标数值', body: SaveBody, response: { 200: EntrySchema } },
+  }, async (request) => saveEntry(ctxOf(db, request), request.body));
+
+  for (const action of ['submit', 'approve', 'unapprove'] as const) {
+    r.post(`/api/targets/entries/:id/${action}`, {
+      schema: {
+        tags,
+        summary: { submit: '上报', approve: '审批（县级审核，市级批准）', unapprove: '退回（撤销审批，须填原因）' }[action],
+        params: z.object({ id: z.string().max(64) }), body: ActBody, response: { 200: EntrySchema },
+      },
+    }, async (request) => actOnEntry(ctxOf(db, request), request.params.id, { action, version: request.body.version, reason: request.body.reason }));
+  }
+
+  r.get('/api/exports/targets-progress', {
+    schema: {
+      tags, summary: '导出目标进度（.xlsx）：全部目标的计划值、实际值、红黄绿状态，及分县进度（各期间）',
+      querystring: z.object({ year: Year.optional(), region: Code.optional().describe('区划代码（默认本人辖区）') }),
+    },
+  }, async (request, reply) => sendXlsx(reply, `目标进度_${today()}.xlsx`, (file) => exportProgress(ctxOf(db, request), file, request.query)));
+
+  r.get('/api/exports/incidence', {
+    schema: {
+      tags, summary: '导出人口与贫困发生率（.xlsx）：按乡镇、按村',
+      querystring: z.object({ region: Code.optional().describe('区划代码（默认本人辖区）'), period: z.string().max(10).optional().describe('current 或年度 YYYY') }),
+    },
+  }, async (request, reply) => sendXlsx(reply, `人口与贫困发生率_${today()}.xlsx`, (file) => exportIncidence(ctxOf(db, request), file, request.query)));
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD');
+const Group = z.object({ id: z.string(), name: z.string(), lead: z.string(), regionCode: z.string(), openTasks: z.number(), overdueTasks: z.number() });
+const Task = z.object({
+  id: z.string(), groupId: z.string().nullable(), groupName: z.string().nullable(), regionCode: z.string(), regionName: z.string().nullable(),
+  title: z.string(), owner: z.string(), deadline: z.string(), targetId: z.string().nullable(), doneOn: z.string().nullable(),
+  doneNote: z.string().nullable(), overdue: z.boolean(), version: z.number(),
+});
+const Report = z.object({ id: z.string(), regionCode: z.string(), regionName: z.string().nullable(), heldOn: z.string(), period: z.string(), chair: z.string(), summary: z.string(), reportedBy: z.string() });
+const CadenceRowSchema = z.object({
+  regionCode: z.string(), regionName: z.string().nullable(), level: z.string(), cadence: z.enum(['monthly', 'weekly', 'daily']),
+  held: z.number(), expected: z.number(), missing: z.array(z.string()), lastHeldOn: z.string().nullable(),
+});
+
+/** 调度 (五(一)): working groups, task lists, dispatch meetings at the seed's cadence. */
+export function dispatchRoutes(app: FastifyInstance, db: Db): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['dispatch'];
+  r.get('/api/dispatch/groups', {
+    schema: { tags, summary: '专责工作组（含未完成、逾期任务数）', response: { 200: z.object({ items: z.array(Group) }) } },
+  }, async (request) => ({ items: await listGroups(ctxOf(db, request)) }));
+  r.post('/api/dispatch/groups', {
+    schema: {
+      tags, summary: '新建专责工作组', body: z.object({ name: z.string().max(200), lead: z.string().max(200), regionCode: Code }),
+      response: { 201: Group },
+    },
+  }, async (request, reply) => reply.status(201).send(await createGroup(ctxOf(db, request), request.body)));
+  r.get('/api/dispatch/tasks', {
+    schema: {
+      tags, summary: '任务清单（逾期的标出）',
+      querystring: z.object({
+        region: Code.optional(), groupId: z.string().uuid().optional(),
+        overdue: z.enum(['1', 'true']).optional().describe('只看逾期未完成的'), open: z.enum(['1', 'true']).optional().describe('只看未完成的'),
+      }),
+      response: { 200: z.object({ items: z.array(Task) }) },
+    },
+  }, async (request) => {
+    const q = request.query;
+    return { items: await listTasks(ctxOf(db, request), { region: q.region, groupId: q.groupId, overdue: q.overdue !== undefined, open: q.open !== undefined }) };
+  });
+  r.post('/api/dispatch/tasks', {
+    schema: {
+      tags, summary: '新建任务（责任人、完成时限）',
+      body: z.object({
+        groupId: z.string().uuid().nullable().optional(), regionCode: Code, title: z.string().max(1000), owner: z.string().max(200),
+        deadline: Day, targetId: z.string().max(100).nullable().optional(),
+      }),
+      response: { 201: Task },
+    },
+  }, async (request, reply) => reply.status(201).send(await createTask(ctxOf(db, request), request.body)));
+  r.post('/api/dispatch/tasks/:id/done', {
+    schema: {
+      tags, summary: '任务完成', params: z.object({ id: z.string().max(64) }),
+      body: z.object({ version: z.number().int(), doneOn: Day.optional(), note: z.string().max(2000).optional() }), response: { 200: Task },
+    },
+  }, async (request) => completeTask(ctxOf(db, request), request.params.id, request.body));
+  r.post('/api/dispatch/reports', {
+    schema: {
+      tags, summary: '记录一次调度（市级每月、县级每周、乡镇和村每天）',
+      body: z.object({ regionCode: Code, heldOn: Day, chair: z.string().max(200), summary: z.string().max(5000) }),
+      response: { 201: Report },
+    },
+  }, async (request, reply) => reply.status(201).send(await addReport(ctxOf(db, request), request.body)));
+  r.get('/api/dispatch/cadence', {
+    schema: {
+      tags, summary: '调度频次落实情况：区划及其下一级在时间范围内应调度、已调度的期数和缺少的期间',
+      querystring: z.object({ region: Code.optional(), from: Day, to: Day }),
+      response: { 200: z.object({ items: z.array(CadenceRowSchema) }) },
+    },
+  }, async (request) => ({ items: await cadenceStatus(ctxOf(db, request), request.query) }));
+}
+
+/** Writes the workbook to a temporary file, streams it, and removes it afterwards (or on failure). */
+async function sendXlsx(reply: FastifyReply, name: string, write: (file: string) => Promise<unknown>) {
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'tuopin-report-'));
+  const file = path.join(dir, 'report.xlsx');
+  try {
+    await write(file);
+  } catch (e) {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const stream = fs.createReadStream(file);
+  stream.on('close', () => void fs.promises.rm(dir, { recursive: true, force: true }));
+  return reply
+    .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .header('content-disposition', `attachment; filename="report.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
+    .send(stream);
+}

@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDb, type TestDb } from './support/db.js';
+import { loginCookie, makeApp, seedUser, seedVillages, V1, V2 } from './support/factories.js';
+
+/** 调度 (五(一)) through the HTTP API: working groups, task lists with overdue work, meetings at the cadence. */
+let t: TestDb;
+let app: FastifyInstance;
+const cookies: Record<string, string> = {};
+const call = (user: string | null, method: 'GET' | 'POST', url: string, payload?: unknown) =>
+  app.inject({ method, url, headers: user ? { cookie: cookies[user]! } : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
+
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+beforeAll(async () => {
+  t = await testDb();
+  await seedVillages(t.db);
+  await seedUser(t.db, 'city', 'city', '620100000000');
+  await seedUser(t.db, 'county', 'county', '620123000000');
+  await seedUser(t.db, 'yongdeng', 'county', '620121000000');
+  await seedUser(t.db, 'village1', 'village', V1);
+  await seedUser(t.db, 'helper', 'helper', V1);
+  await seedUser(t.db, 'inspector', 'inspector', '620100000000');
+  app = await makeApp(t.db);
+  for (const u of ['city', 'county', 'yongdeng', 'village1', 'helper', 'inspector']) cookies[u] = await loginCookie(app, u);
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.close();
+});
+
+describe('dispatch', () => {
+  it('refuses anonymous callers, roles without the permission and regions out of scope', async () => {
+    for (const url of ['/api/dispatch/groups', '/api/dispatch/tasks', `/api/dispatch/cadence?from=${day(-7)}&to=${day(0)}`]) {
+      expect((await call(null, 'GET', url)).statusCode).toBe(401);
+      expect((await call('helper', 'GET', url)).statusCode).toBe(403);
+    }
+    expect((await call(null, 'POST', '/api/dispatch/reports', { regionCode: V1, heldOn: day(0), chair: '村支书', summary: '调度' })).statusCode).toBe(401);
+    expect((await call('inspector', 'POST', '/api/dispatch/tasks', { regionCode: V1, title: 'x', owner: 'y', deadline: day(1) })).statusCode).toBe(403);
+    expect((await call('yongdeng', 'POST', '/api/dispatch/tasks', { regionCode: V1, title: '危房改造', owner: '张三', deadline: day(1) })).statusCode).toBe(404);
+    expect((await call('yongdeng', 'GET', '/api/dispatch/tasks?region=620123000000')).statusCode).toBe(404);
+  });
+
+  let taskId = '';
+  it('groups own tasks; an open task past its deadline is overdue, a done one is not', async () => {
+    const g = await call('city', 'POST', '/api/dispatch/groups', { name: '产业扶贫专责工作组', lead: '市农业农村局', regionCode: '620100000000' });
+    expect(g.statusCode, g.body).toBe(201);
+    expect((await call('city', 'POST', '/api/dispatch/groups', { name: '产业扶贫专责工作组', lead: 'x', regionCode: '620100000000' })).statusCode).toBe(409);
+    const late = await call('county', 'POST', '/api/dispatch/tasks', { groupId: g.json().id, regionCode: '620123000000', title: '完成合作社全覆盖', owner: '县农业农村局', deadline: day(-3), targetId: 'T-3-5-poor-village-income-2018' });
+    expect(late.statusCode, late.body).toBe(201);
+    expect(late.json()).toMatchObject({ overdue: true, groupName: '产业扶贫专责工作组', regionName: '榆中县' });
+    const soon = await call('village1', 'POST', '/api/dispatch/tasks', { regionCode: V1, title: '入户核实收入', owner: '第一书记', deadline: day(5) });
+    expect(soon.json()).toMatchObject({ overdue: false });
+    const bad = await call('county', 'POST', '/api/dispatch/tasks', { regionCode: '620123000000', title: '', owner: '县局', deadline: day(1) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details).toMatchObject({ field: 'title' });
+    taskId = late.json().id;
+    const overdue = (await call('county', 'GET', '/api/dispatch/tasks?overdue=1')).json().items;
+    expect(overdue.map((x: { title: string }) => x.title)).toEqual(['完成合作社全覆盖']);
+    expect((await call('city', 'GET', '/api/dispatch/groups')).json().items[0]).toMatchObject({ openTasks: 1, overdueTasks: 1 });
+    // The village sees its own task only.
+    expect((await call('village1', 'GET', '/api/dispatch/tasks')).json().items.map((x: { title: string }) => x.title)).toEqual(['入户核实收入']);
+    const done = await call('county', 'POST', `/api/dispatch/tasks/${taskId}/done`, { version: late.json().version, note: '已完成' });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ overdue: false, doneOn: day(0) });
+    expect((await call('county', 'POST', `/api/dispatch/tasks/${taskId}/done`, { version: done.json().version })).statusCode).toBe(409);
+    const audit = await t.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE action LIKE 'dispatch.%' ORDER BY seq`);
+    expect(audit.map((a) => a.action)).toEqual(['dispatch.group_create', 'dispatch.task_create', 'dispatch.task_create', 'dispatch.task_done']);
+  });
+
+  it('counts meetings at the cadence: one per period, missing periods listed', async () => {
+    const from = day(-3);
+    const to = day(0);
+    for (const d of [day(-3), day(-1)]) {
+      const r = await call('village1', 'POST', '/api/dispatch/reports', { regionCode: V1, heldOn: d, chair: '村党支部书记', summary: '研究入户核实和产业项目' });
+      expect(r.statusCode, r.body).toBe(201);
+      expect(r.json().period).toBe(d);
+    }
+    const dup = await call('village1', 'POST', '/api/dispatch/reports', { regionCode: V1, heldOn: day(-1), chair: '第一书记', summary: '再次调度' });
+    expect(dup.statusCode).toBe(409);
+    const future = await call('village1', 'POST', '/api/dispatch/reports', { regionCode: V1, heldOn: day(2), chair: '第一书记', summary: '调度' });
+    expect(future.statusCode).toBe(400);
+    const rows = (await call('county', 'GET', `/api/dispatch/cadence?region=620123100000&from=${from}&to=${to}`)).json().items;
+    const v1 = rows.find((x: { regionCode: string }) => x.regionCode === V1);
+    // Days −3 and −1 held, −2 missing; today is still open.
+    expect(v1).toMatchObject({ cadence: 'daily', held: 2, missing: [day(-2)], lastHeldOn: day(-1) });
+    const v2 = rows.find((x: { regionCode: string }) => x.regionCode === V2);
+    expect(v2).toMatchObject({ held: 0, missing: [day(-3), day(-2), day(-1)] });
+    const township = rows.find((x: { regionCode: string }) => x.regionCode === '620123100000');
+    expect(township).toMatchObject({ level: 'township', cadence: 'daily' });
+    const county = (await call('city', 'GET', `/api/dispatch/cadence?from=${day(-60)}&to=${to}`)).json().items.find((x: { regionCode: string }) => x.regionCode === '620123000000');
+    expect(county).toMatchObject({ level: 'county', cadence: 'weekly', held: 0 });
+    expect(county.missing.length).toBeGreaterThanOrEqual(7);
+    expect((await call('county', 'GET', `/api/dispatch/cadence?from=${to}&to=${from}`)).statusCode).toBe(400);
+  });
+});
