@@ -318,8 +318,12 @@ export async function searchHouseholds(ctx: Ctx, q: SearchQuery): Promise<{ tota
   const params: unknown[] = [];
   const where = searchWhere(ctx, q, params);
   const sortKey = q.sort ?? 'householdNumber';
-  const sort = SORTS[sortKey];
   const order = q.order === 'desc' ? 'DESC' : 'ASC';
+  // Within one county (by scope or region) the county leads the default order: the same order,
+  // but only the (county_code, household_number) index gives it, so the planner walks that one
+  // instead of the registry-wide number index (where a county's households sit in one stretch).
+  const oneCounty = [ctx.actor.regionCode, q.region ?? ''].some((c) => significantPrefix(c).length >= 6);
+  const sort = sortKey === 'householdNumber' && oneCounty ? `h.county_code ${order}, ${SORTS.householdNumber}` : SORTS[sortKey];
   // NULLS LAST only where a value can be missing (the income, which has an index per direction):
   // on NOT NULL columns it would stop the planner from walking the index backwards.
   const nulls = sortKey === 'perCapitaNet' ? ' NULLS LAST' : '';
