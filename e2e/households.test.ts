@@ -138,4 +138,47 @@ describe('households', () => {
     // The 409 itself is the only console noise allowed here.
     expect(w.errors.filter((e) => !e.includes('409'))).toEqual([]);
   });
+
+  it('剔除: a county office removes a household with a reason; it stays on record and leaves the list', async () => {
+    const list = await api.call<{ items: Item[] }>('GET', '/api/households?status=%E6%9C%AA%E8%84%B1%E8%B4%AB&pageSize=5');
+    const h = list.json.items[3]!;
+    const errorsBefore = w.errors.length;
+    await w.page.goto(`/households/${h.id}`);
+    await w.page.getByTestId('household-info').waitFor();
+    await w.page.getByTestId('remove-household').click();
+    const dialog = w.page.getByRole('dialog', { name: `剔除该户：${h.householdNumber}` });
+    await dialog.waitFor();
+    // No reason, no removal.
+    await w.page.getByTestId('confirm-remove').click();
+    await dialog.getByText('请填写原因').waitFor();
+    await w.page.getByTestId('remove-reason').fill('经核实不符合识别标准');
+    await w.page.getByTestId('confirm-remove').click();
+    await w.page.getByText('已剔除该户').first().waitFor();
+    await expect.poll(() => w.page.getByTestId('household-title').innerText()).toContain('已剔除');
+    expect(await w.page.getByTestId('removed-reason').innerText()).toBe('经核实不符合识别标准');
+    await w.page.getByTestId('timeline').getByText('经核实不符合识别标准').waitFor();
+    // No more editing, and no second removal.
+    expect(await w.page.getByTestId('edit-household').count()).toBe(0);
+    expect(await w.page.getByTestId('remove-household').count()).toBe(0);
+    await w.page.screenshot({ path: path.join(shots, 'household-removed.png'), fullPage: true });
+    const inList = await api.call<{ total: number }>('GET', `/api/households?householdNumber=${h.householdNumber}`);
+    expect(inList.json.total).toBe(0);
+    const onRecord = await api.call<{ total: number }>('GET', `/api/households?householdNumber=${h.householdNumber}&includeRemoved=1`);
+    expect(onRecord.json.total).toBe(1);
+    expect(w.errors.slice(errorsBefore)).toEqual([]);
+  });
+
+  it('a village cadre sees no 剔除 button (only county and city offices remove)', async () => {
+    const v = await newPage(browser, { baseURL });
+    try {
+      await login(v.page, 'demo-village');
+      const mine = await v.page.evaluate(async () => (await fetch('/api/households?pageSize=1')).json() as Promise<{ items: { id: string }[] }>);
+      await v.page.goto(`/households/${mine.items[0]!.id}`);
+      await v.page.getByTestId('edit-household').waitFor();
+      expect(await v.page.getByTestId('remove-household').count()).toBe(0);
+      expect(v.errors).toEqual([]);
+    } finally {
+      await v.context.close();
+    }
+  });
 });

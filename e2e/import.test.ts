@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
 import { makeIdNumber } from '../src/domain/idnumber.js';
+import { HOUSEHOLD_COLUMNS, MEMBER_COLUMNS } from '../src/modules/registry/workbook/columns.js';
 import { launch, login, newPage, type Watched } from './support/browser.js';
 
 /** Import: a workbook with errors shows sheet/row/column/value/reason; a good one imports. */
@@ -79,10 +80,35 @@ describe('import', () => {
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv).toContain('工作表,行,列,值,原因,错误代码');
     expect(csv).toContain('富裕户');
+    // The same list as a workbook: every cell as text, so the ID number comes back as typed.
+    const [xlsx] = await Promise.all([w.page.waitForEvent('download'), w.page.getByTestId('download-errors-xlsx').click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/^导入错误清单.*\.xlsx$/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile((await xlsx.path())!);
+    const sheet = wb.getWorksheet('导入错误')!;
+    const rows = sheet.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1).map((c) => (c === undefined || c === null ? '' : String(c))));
+    expect(rows[0]).toEqual(['工作表', '行号', '列名', '值', '原因', '错误代码']);
+    expect(rows.length - 1).toBe(Number((await errors.innerText()).match(/(\d+)\s*处错误/)?.[1] ?? rows.length - 1));
+    expect(rows.some((r) => r[3] === '11010519491231002Y' && r[0] === '家庭成员')).toBe(true);
+    expect(rows.some((r) => r[3] === '富裕户' && r[2] === '贫困户属性' && r[1] === '3')).toBe(true);
     // Nothing written.
     const r = await w.page.evaluate(async (n) => (await fetch(`/api/households?householdNumber=${n}`)).json() as Promise<{ total: number }>, `E2E${stamp}01`);
     expect(r.total).toBe(0);
     await expect.poll(() => w.page.getByTestId('do-import').isDisabled()).toBe(true);
+    expect(w.errors).toEqual([]);
+  });
+
+  it('downloads the empty template: the two sheets with the contract\'s headers, and the guide', async () => {
+    await w.page.goto('/import');
+    const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.getByTestId('download-template').click()]);
+    expect(download.suggestedFilename()).toBe('建档立卡导入模板.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile((await download.path())!);
+    const header = (name: string) => (wb.getWorksheet(name)!.getRow(1).values as unknown[]).slice(1).map((v) => String(v).replace(/\*$/, ''));
+    expect(header('户信息')).toEqual(HOUSEHOLD_COLUMNS.map((c) => c.name));
+    expect(header('家庭成员')).toEqual(MEMBER_COLUMNS.map((c) => c.name));
+    expect(wb.getWorksheet('户信息')!.rowCount).toBe(1);
+    expect(wb.getWorksheet('填写说明')).toBeDefined();
     expect(w.errors).toEqual([]);
   });
 

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOUSEHOLD_COLUMNS, MEMBER_COLUMNS } from '../src/modules/registry/workbook/columns.js';
 import { testDb, type TestDb } from './support/db.js';
 import { loginCookie, makeApp, seedUser, seedVillages, V1, V2 } from './support/factories.js';
 import { sampleHousehold, tmpDir, writeCsvPair, writeXlsx, type Sheet } from './support/files.js';
@@ -114,5 +116,45 @@ describe('import over HTTP', () => {
     expect((await app.inject({ method: 'GET', url: '/api/exports/registry' })).statusCode).toBe(401);
     const helper = await app.inject({ method: 'GET', url: '/api/exports/registry', headers: { cookie: cookie.helper! } });
     expect(helper.statusCode).toBe(403);
+  });
+});
+
+describe('import page downloads', () => {
+  it('the empty template: the two contract sheets with their headers; 401 anonymous, 403 without the import permission', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/imports/template' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/api/imports/template', headers: { cookie: cookie.helper! } })).statusCode).toBe(403);
+    const r = await app.inject({ method: 'GET', url: '/api/imports/template', headers: { cookie: cookie.village2! } });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-disposition']).toContain(encodeURIComponent('建档立卡导入模板.xlsx'));
+    const file = path.join(dir, 'template.xlsx');
+    fs.writeFileSync(file, r.rawPayload);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const header = (name: string) => (wb.getWorksheet(name)!.getRow(1).values as unknown[]).slice(1).map((v) => String(v).replace(/\*$/, ''));
+    expect(header('户信息')).toEqual(HOUSEHOLD_COLUMNS.map((c) => c.name));
+    expect(header('家庭成员')).toEqual(MEMBER_COLUMNS.map((c) => c.name));
+  });
+
+  it('a rejected upload\'s errors as .xlsx, for the uploader only (others 404), anonymous 401', async () => {
+    const s = sampleHousehold('DLERR1', V2, 2, { 贫困户属性: '富裕户' });
+    const files = writeCsvPair(dir, [s.household], s.members, 'utf8');
+    const res = (await upload('village2', { households: files.households, members: files.members }, '?dryRun=1')).json();
+    expect(res.ok).toBe(false);
+    const url = `/api/imports/${res.batchId}/errors`;
+    expect((await app.inject({ method: 'GET', url })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url, headers: { cookie: cookie.county! } })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/imports/not-an-id/errors', headers: { cookie: cookie.village2! } })).statusCode).toBe(404);
+    const r = await app.inject({ method: 'GET', url, headers: { cookie: cookie.village2! } });
+    expect(r.statusCode).toBe(200);
+    const file = path.join(dir, 'errors.xlsx');
+    fs.writeFileSync(file, r.rawPayload);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const rows = wb.getWorksheet('导入错误')!.getSheetValues().filter(Boolean).map((x) => (x as unknown[]).slice(1).map((c) => (c == null ? '' : String(c))));
+    expect(rows[0]).toEqual(['工作表', '行号', '列名', '值', '原因', '错误代码']);
+    expect(rows.slice(1)).toContainEqual(expect.arrayContaining(['户信息', '2', '贫困户属性', '富裕户']));
+    expect(rows).toHaveLength(1 + res.errors.length);
+    const audited = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'registry.import_errors_download' AND target_id = $1`, [res.batchId]);
+    expect(audited[0]!.n).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../src/core/audit.js';
+import { listFactsDrift } from '../src/modules/registry/list-facts.js';
 import { testDb, type TestDb } from './support/db.js';
 import { householdPayload, loginCookie, makeApp, seedUser, seedVillages, V1, V2, V_OTHER_COUNTY } from './support/factories.js';
 
@@ -407,6 +408,10 @@ describe('scope, decision refusals and closing the cycle', () => {
     expect(before.children.map((x: { code: string }) => x.code)).toContain('620123100000');
     await fails('village1', 'GET', `/api/review/cycles/${c.id}/snapshot?region=620121000000`, undefined, 404);
     await fails('village1', 'POST', '/api/review/proposals', { type: 'exit', householdId: hExit.id, reason: '周期已关闭再申报' }, 409, 'NO_OPEN_CYCLE');
+  });
+
+  it('decisions keep the household list facts and counts exact', async () => {
+    expect(await listFactsDrift(t.db)).toEqual({ households: [], counts: [] });
   });
 
   it('every step is in the audit chain, and the steps table refuses edits', async () => {

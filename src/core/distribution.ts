@@ -15,6 +15,7 @@ export const DISTRIBUTION: Record<string, Distribution> = {
   households: byCounty,
   members: byCounty,
   household_incomes: byCounty,
+  household_counts: byCounty,
   change_events: byCounty,
   comparison_findings: byCounty,
   pairings: byCounty,

@@ -7,6 +7,7 @@ import { newId } from '../../core/ids.js';
 import { assertCan } from '../access/policy.js';
 import { actorCovers } from '../access/scope.js';
 import { HOUSEHOLD_FIELDS, MEMBER_FIELDS } from './fields.js';
+import { countDeltaSql, factsUpdateSql } from './list-facts.js';
 import { HOUSEHOLD_COLUMNS, INCOME_COLUMNS, MEMBER_COLUMNS } from './service.js';
 import { H_KEYS, I_KEYS, M_KEYS, own, Stager, STAGE_CHUNK_CHARS, STAGE_H_COLS, STAGE_M_COLS, type ImportError } from './import-stage.js';
 import { stageInWorker } from './import-worker.js';
@@ -306,14 +307,19 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
     `(SELECT jsonb_object_agg(x.key, ${side === 'b' ? 'x' : 'y'}.value) FROM jsonb_each(${b}) x JOIN jsonb_each(${a}) y ON y.key = x.key WHERE x.value IS DISTINCT FROM y.value)`;
   const params = [ctx.actor.id, ctx.actor.username, source, ctx.requestId];
 
-  // Household sizes in the file, once, for the events and the per-capita income.
-  await tx.execute('CREATE TEMP TABLE stage_n ON COMMIT DROP AS SELECT household_number, count(*)::int AS size FROM stage_m GROUP BY household_number');
+  // Household sizes (and names) in the file, once, for the events, the per-capita income and
+  // the list facts of new households.
+  await tx.execute(`CREATE TEMP TABLE stage_n ON COMMIT DROP AS
+    SELECT household_number, count(*)::int AS size, string_agg(name, '|' ORDER BY name) AS names FROM stage_m GROUP BY household_number`);
+  const perCapita = (s: string, n: string) => `round((${s}.inc_wage + ${s}.inc_business + ${s}.inc_property + ${s}.inc_transfer - ${s}.inc_business_cost) / ${n}.size, 2)`;
   // New households.
   await tx.execute(`INSERT INTO household_keys (household_number, county_code, household_id)
                     SELECT household_number, county_code, id FROM stage_h WHERE existing_id IS NULL ORDER BY household_number`);
   const created = await withBulkIndexes(tx, 'households', newH, bulkRows, () => tx.execute(
-    `INSERT INTO households (county_code, id, ${hCols.join(', ')}, created_by, updated_by)
-     SELECT county_code, id, ${hCols.join(', ')}, $1::uuid, $1::uuid FROM stage_h WHERE existing_id IS NULL`, [ctx.actor.id],
+    `INSERT INTO households (county_code, id, ${hCols.join(', ')}, member_count, member_names, income_year, per_capita_net, created_by, updated_by)
+     SELECT s.county_code, s.id, ${hCols.map((c) => 's.' + c).join(', ')}, n.size, n.names, s.inc_year,
+            CASE WHEN s.inc_year IS NOT NULL THEN ${perCapita('s', 'n')} END, $1::uuid, $1::uuid
+       FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number WHERE s.existing_id IS NULL`, [ctx.actor.id],
   ));
   // Existing households (upsert): mark those whose fields differ, record before/after, update.
   await tx.execute(
@@ -327,6 +333,13 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
        FROM (SELECT h.county_code, h.id, ${jsonOf('h', hUpd)} AS b, ${jsonOf('s', hUpd)} AS a
                FROM stage_h s JOIN households h ON h.county_code = s.county_code AND h.id = s.existing_id WHERE s.changed) z`, params,
   );
+  // The list's counts: new households added, changed ones moved from their old key to the new.
+  const keyCols = 'county_code, village_code, poverty_status, category, main_cause, other_causes';
+  await tx.execute(countDeltaSql(
+    `SELECT 1, ${keyCols} FROM stage_h WHERE existing_id IS NULL
+     UNION ALL SELECT -1, ${keyCols.split(', ').map((c) => 'h.' + c).join(', ')} FROM stage_h s JOIN households h ON h.county_code = s.county_code AND h.id = s.existing_id WHERE s.changed
+     UNION ALL SELECT 1, ${keyCols} FROM stage_h WHERE existing_id IS NOT NULL AND changed`,
+  ));
   await tx.execute(
     `UPDATE households h SET ${hUpd.map((c) => `${c} = s.${c}`).join(', ')}, version = h.version + 1, updated_at = now(), updated_by = $1
        FROM stage_h s WHERE h.county_code = s.county_code AND h.id = s.existing_id AND s.changed`, [ctx.actor.id],
@@ -410,13 +423,15 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
   await tx.execute(
     `INSERT INTO household_incomes (county_code, household_id, ${iCols.join(', ')}, household_size, per_capita_net, updated_at)
      SELECT s.county_code, COALESCE(s.existing_id, s.id), ${iCols.map((c) => `s.inc_${c}`).join(', ')}, n.size,
-            round((s.inc_wage + s.inc_business + s.inc_property + s.inc_transfer - s.inc_business_cost) / n.size, 2), now()
+            ${perCapita('s', 'n')}, now()
        FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number
       WHERE s.inc_year IS NOT NULL
      ON CONFLICT (county_code, household_id, year) DO UPDATE SET
        ${iCols.filter((c) => c !== 'year').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
        household_size = EXCLUDED.household_size, per_capita_net = EXCLUDED.per_capita_net, updated_at = now()`,
   );
+  // Existing households' list facts, after their members and income changed above.
+  await tx.execute(factsUpdateSql('SELECT county_code, existing_id FROM stage_h WHERE existing_id IS NOT NULL'));
   const [{ updated, unchanged }] = (await tx.query<{ updated: number; unchanged: number }>(
     `SELECT count(*) FILTER (WHERE existing_id IS NOT NULL AND (changed OR EXISTS (SELECT 1 FROM stage_m m WHERE m.household_number = stage_h.household_number AND (m.changed OR m.existing_id IS NULL))))::int AS updated,
             count(*) FILTER (WHERE existing_id IS NOT NULL)::int AS unchanged FROM stage_h`,

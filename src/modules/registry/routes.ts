@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db.js';
@@ -11,6 +11,7 @@ import { DICTIONARIES } from '../../domain/dictionaries.js';
 import { ctxOf } from '../../server/auth.js';
 import { assertCan } from '../access/policy.js';
 import { exportRegistry } from './export.js';
+import { importErrors, writeImportErrors, writeImportTemplate } from './import-files.js';
 import { HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, type FieldSpec } from './fields.js';
 import { importRegistry } from './import.js';
 import {
@@ -136,6 +137,20 @@ export function registryRoutes(app: FastifyInstance, db: Db): void {
     }
   });
 
+  r.get('/api/imports/template', { schema: { tags, summary: '下载空白导入模板（.xlsx：户信息、家庭成员两个工作表及填写说明）' } }, async (request, reply) => {
+    const ctx = ctxOf(db, request);
+    assertCan(ctx.actor, 'registry.import');
+    return sendTempFile(reply, (file) => writeImportTemplate(file), 'template.xlsx', '建档立卡导入模板.xlsx');
+  });
+
+  r.get('/api/imports/:id/errors', {
+    schema: { tags, summary: '下载被拒绝的导入（含预检）的错误清单（.xlsx；只有导入人本人可下载）', params: IdParam },
+  }, async (request, reply) => {
+    const ctx = ctxOf(db, request);
+    const batch = await importErrors(ctx, request.params.id);
+    return sendTempFile(reply, (file) => writeImportErrors(file, batch.errors), 'import-errors.xlsx', `导入错误清单_${batch.fileName.replace(/\.[^.]*$/, '')}.xlsx`);
+  });
+
   r.get('/api/exports/registry', {
     schema: { tags, summary: '导出建档立卡数据（.xlsx，默认脱敏）', querystring: SearchQuery.omit({ page: true, pageSize: true, sort: true, order: true }) },
   }, async (request, reply) => {
@@ -156,4 +171,22 @@ export function registryRoutes(app: FastifyInstance, db: Db): void {
       .header('content-disposition', `attachment; filename="registry.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
       .send(stream);
   });
+}
+
+/** Writes a file into a temporary directory, streams it as an .xlsx download, then removes it. */
+async function sendTempFile(reply: FastifyReply, write: (file: string) => Promise<unknown>, asciiName: string, name: string): Promise<FastifyReply> {
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'tuopin-file-'));
+  const file = path.join(dir, asciiName);
+  try {
+    await write(file);
+  } catch (e) {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const stream = fs.createReadStream(file);
+  stream.on('close', () => void fs.promises.rm(dir, { recursive: true, force: true }));
+  return reply
+    .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .header('content-disposition', `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+    .send(stream);
 }

@@ -56,6 +56,15 @@ export const households = pgTable(
     monitoringEliminatedAt: date('monitoring_eliminated_at'),
     removedReason: text('removed_reason'),
     removedAt: timestamp('removed_at', { withTimezone: true }),
+    // Facts the household list filters and sorts on, kept exact by the registry's write paths
+    // (service.ts refreshHouseholdFacts, import.ts apply) in the same transaction as the change.
+    /** Current members (left_at IS NULL). */
+    memberCount: integer('member_count').notNull().default(0),
+    /** Current members' names joined by '|' (name search; '|' never occurs in a name query). */
+    memberNames: text('member_names').notNull().default(''),
+    /** The latest income year on record and its per-capita net income (household_incomes). */
+    incomeYear: integer('income_year'),
+    perCapitaNet: amount('per_capita_net'),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -66,12 +75,47 @@ export const households = pgTable(
     primaryKey({ columns: [t.countyCode, t.id] }),
     unique('households_number_uq').on(t.countyCode, t.householdNumber),
     index('households_id_idx').on(t.id),
-    index('households_village_idx').on(t.villageCode),
     // The list's default filter (not removed) and sorts.
     index('households_village_active_idx').on(t.villageCode).where(sql`poverty_status <> '已剔除'`),
     index('households_number_idx').on(t.householdNumber),
     index('households_updated_idx').on(t.updatedAt, t.householdNumber),
     index('households_status_idx').on(t.countyCode, t.povertyStatus),
+    // One index per list sort key, ending in the tie-breaker, so a sorted page is an index walk.
+    index('households_list_village_idx').on(t.villageCode, t.householdNumber),
+    index('households_list_county_number_idx').on(t.countyCode, t.householdNumber),
+    index('households_list_year_idx').on(t.identificationYear, t.householdNumber),
+    index('households_list_status_idx').on(t.povertyStatus, t.householdNumber),
+    index('households_list_members_idx').on(t.memberCount, t.householdNumber),
+    // Households without an income figure come last in both directions: one index per direction.
+    index('households_list_income_asc_idx').on(t.perCapitaNet.asc().nullsLast(), t.householdNumber.asc()),
+    index('households_list_income_desc_idx').on(t.perCapitaNet.desc().nullsLast(), t.householdNumber.desc().nullsFirst()),
+    // Name search: one GIN key per character of the current members' names (1–3 character
+    // queries; LIKE rechecks the order). Built-in functions only, the same on both engines —
+    // pg_trgm makes no trigrams from Chinese text under the C locale PGlite runs with.
+    index('households_list_name_chars_idx').using('gin', sql`string_to_array(${t.memberNames}, NULL)`),
+  ],
+);
+
+/**
+ * Household counts of the list, by township × status × category × cause, so the list's total
+ * is exact without counting the registry row by row (see service.ts listTotal). `cause` is ''
+ * for the row that counts every household of the key, otherwise one row per distinct cause of
+ * poverty (main or other) a household carries. Kept by the same transactions that change a
+ * household's region, status, category or causes (service.ts applyCountDelta, import.ts).
+ */
+export const householdCounts = pgTable(
+  'household_counts',
+  {
+    countyCode: varchar('county_code', { length: 6 }).notNull(),
+    townshipCode: varchar('township_code', { length: 12 }).notNull(),
+    povertyStatus: text('poverty_status').notNull(),
+    category: text('category').notNull(),
+    cause: text('cause').notNull(),
+    households: integer('households').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyCode, t.townshipCode, t.povertyStatus, t.category, t.cause] }),
+    index('household_counts_cause_idx').on(t.cause, t.townshipCode),
   ],
 );
 

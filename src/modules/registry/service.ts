@@ -7,9 +7,10 @@ import { parseIdNumber } from '../../domain/idnumber.js';
 import { perCapitaNetIncome } from '../../domain/income.js';
 import { maskAccount, maskIdNumber, maskPhone } from '../../domain/mask.js';
 import { assertCan } from '../access/policy.js';
-import { actorCovers, scopeSql, subtreeRange } from '../access/scope.js';
+import { actorCovers, scopeSql, significantPrefix, subtreeRange } from '../access/scope.js';
 import { getRegion } from '../regions/service.js';
 import { diff, recordEvent } from './events.js';
+import { applyCountDelta, refreshHouseholdFacts, type CountKey } from './list-facts.js';
 import { validateHousehold, validateIncome, validateMember, type HouseholdValues, type IncomeValues, type MemberValues } from './validate.js';
 
 /** The registry's service: households, members, income, all scoped and evented. */
@@ -208,13 +209,22 @@ const SORTS: Record<NonNullable<SearchQuery['sort']>, string> = {
   identificationYear: 'h.identification_year',
   povertyStatus: 'h.poverty_status',
   updatedAt: 'h.updated_at',
-  memberCount: '(SELECT count(*) FROM members m WHERE m.county_code = h.county_code AND m.household_id = h.id AND m.left_at IS NULL)',
-  perCapitaNet: '(SELECT i.per_capita_net FROM household_incomes i WHERE i.county_code = h.county_code AND i.household_id = h.id ORDER BY i.year DESC LIMIT 1)',
+  memberCount: 'h.member_count',
+  perCapitaNet: 'h.per_capita_net',
 };
+
+/** Above this many matches a name, ID or 户编号 search reports "more than" instead of counting on. */
+export const COUNT_CAP = 1000;
 
 /** Builds the WHERE clause of a household search (shared by search and export). */
 export function searchWhere(ctx: Ctx, q: SearchQuery, params: unknown[]): string {
   const where: string[] = [scopeSql(ctx.actor, 'h.village_code', params)];
+  // A scope inside one county also names it, so the county's indexes (county_code, …) serve.
+  const scopePrefix = significantPrefix(ctx.actor.regionCode);
+  if (scopePrefix.length >= 6) {
+    params.push(scopePrefix.slice(0, 6));
+    where.push(`h.county_code = $${params.length}`);
+  }
   if (q.region) {
     const { lo, hi } = subtreeRange(q.region);
     params.push(lo, hi);
@@ -248,27 +258,77 @@ export function searchWhere(ctx: Ctx, q: SearchQuery, params: unknown[]): string
     params.push(parsed.ok ? parsed.id : q.idNumber.trim().toUpperCase());
     where.push(`EXISTS (SELECT 1 FROM members m WHERE m.county_code = h.county_code AND m.household_id = h.id AND m.id_number = $${params.length})`);
   }
-  if (q.name) {
-    params.push('%' + q.name.trim().replace(/[\\%_]/g, (c) => '\\' + c) + '%');
-    where.push(`EXISTS (SELECT 1 FROM members m WHERE m.county_code = h.county_code AND m.household_id = h.id AND m.name LIKE $${params.length})`);
+  const name = nameQuery(q.name);
+  if (name) {
+    // Current members' names: the GIN index on their characters finds the candidates, LIKE keeps
+    // those with the characters in order ('|' separates names, so no match spans two people).
+    params.push([...new Set(name)]);
+    where.push(`string_to_array(h.member_names, NULL) @> $${params.length}::text[]`);
+    params.push('%' + name.replace(/[\\%_]/g, (c) => '\\' + c) + '%');
+    where.push(`h.member_names LIKE $${params.length}`);
   }
   return where.join(' AND ');
 }
 
-export async function searchHouseholds(ctx: Ctx, q: SearchQuery): Promise<{ total: number; page: number; pageSize: number; items: HouseholdListItem[]; masked: boolean }> {
+/** The name as searched: trimmed, without the separator of stored names; '' when nothing is left. */
+function nameQuery(name: string | undefined): string {
+  return (name ?? '').replace(/[|\s]/g, '');
+}
+
+/**
+ * The list's total. Filters made of region (township or wider), status, category and cause are
+ * summed from household_counts: exact, a few hundred rows at most. Otherwise (a village, a name,
+ * an ID number, a 户编号) the matches are counted up to COUNT_CAP; `exact` is false above it.
+ */
+async function listTotal(ctx: Ctx, tx: Queryable, q: SearchQuery, where: string, params: unknown[]): Promise<{ total: number; exact: boolean }> {
+  const wide = (code: string) => significantPrefix(code).length <= 9;
+  if (!nameQuery(q.name) && !q.idNumber && !q.householdNumber && wide(ctx.actor.regionCode) && (!q.region || wide(q.region))) {
+    const p: unknown[] = [];
+    const w = [scopeSql(ctx.actor, 'c.township_code', p)];
+    if (q.region) {
+      const { lo, hi } = subtreeRange(q.region);
+      p.push(lo, hi);
+      w.push(`c.township_code BETWEEN $${p.length - 1} AND $${p.length}`);
+    }
+    if (q.status?.length) {
+      p.push(q.status);
+      w.push(`c.poverty_status = ANY($${p.length})`);
+    } else if (!q.includeRemoved) {
+      w.push(`c.poverty_status <> '已剔除'`);
+    }
+    if (q.category?.length) {
+      p.push(q.category);
+      w.push(`c.category = ANY($${p.length})`);
+    }
+    p.push(q.cause ?? '');
+    w.push(`c.cause = $${p.length}`);
+    const [{ total }] = (await tx.query<{ total: number }>(`SELECT coalesce(sum(c.households), 0)::int AS total FROM household_counts c WHERE ${w.join(' AND ')}`, p)) as [{ total: number }];
+    return { total, exact: true };
+  }
+  const [{ n }] = (await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM households h WHERE ${where} LIMIT ${COUNT_CAP + 1}) x`, params,
+  )) as [{ n: number }];
+  return n > COUNT_CAP ? { total: COUNT_CAP, exact: false } : { total: n, exact: true };
+}
+
+export async function searchHouseholds(ctx: Ctx, q: SearchQuery): Promise<{ total: number; totalExact: boolean; page: number; pageSize: number; items: HouseholdListItem[]; masked: boolean }> {
   assertCan(ctx.actor, 'registry.read');
   const page = Math.max(1, q.page ?? 1);
   const pageSize = Math.min(200, Math.max(1, q.pageSize ?? 20));
   const params: unknown[] = [];
   const where = searchWhere(ctx, q, params);
   const sortKey = q.sort ?? 'householdNumber';
-  const sort = SORTS[sortKey];
   const order = q.order === 'desc' ? 'DESC' : 'ASC';
-  // NULLS LAST only where a value can be missing: on NOT NULL columns it would stop the planner
-  // from walking the index backwards for a descending sort.
-  const nulls = sortKey === 'memberCount' || sortKey === 'perCapitaNet' ? ' NULLS LAST' : '';
+  // Within one county (by scope or region) the county leads the default order: the same order,
+  // but only the (county_code, household_number) index gives it, so the planner walks that one
+  // instead of the registry-wide number index (where a county's households sit in one stretch).
+  const oneCounty = [ctx.actor.regionCode, q.region ?? ''].some((c) => significantPrefix(c).length >= 6);
+  const sort = sortKey === 'householdNumber' && oneCounty ? `h.county_code ${order}, ${SORTS.householdNumber}` : SORTS[sortKey];
+  // NULLS LAST only where a value can be missing (the income, which has an index per direction):
+  // on NOT NULL columns it would stop the planner from walking the index backwards.
+  const nulls = sortKey === 'perCapitaNet' ? ' NULLS LAST' : '';
   return ctx.db.transaction(async (tx) => {
-    const [{ total }] = (await tx.query<{ total: number }>(`SELECT count(*)::int AS total FROM households h WHERE ${where}`, params)) as [{ total: number }];
+    const { total, exact } = await listTotal(ctx, tx, q, where, params);
     const p2 = [...params, pageSize, (page - 1) * pageSize];
     // The page's rows are chosen first (filter, sort, LIMIT on households alone, which the
     // indexes answer); names, head, size and income are joined for those rows only.
@@ -282,17 +342,13 @@ export async function searchHouseholds(ctx: Ctx, q: SearchQuery): Promise<{ tota
        SELECT h.id, h.household_number, h.village_code, h.category, h.poverty_status, h.identification_year, h.exit_year,
               h.main_cause, h.phone, h.version, h.updated_at,
               v.name AS village_name, t.name AS township_name, c.name AS county_name,
-              head.name AS head_name, head.id_number AS head_id,
-              (SELECT count(*)::int FROM members m WHERE m.county_code = h.county_code AND m.household_id = h.id AND m.left_at IS NULL) AS member_count,
-              inc.year AS income_year, inc.per_capita_net
+              head.name AS head_name, head.id_number AS head_id, h.member_count, h.income_year, h.per_capita_net
          FROM page JOIN households h ON h.county_code = page.county_code AND h.id = page.id
          LEFT JOIN regions v ON v.code = h.village_code
          LEFT JOIN regions t ON t.code = substr(h.village_code, 1, 9) || '000'
          LEFT JOIN regions c ON c.code = h.county_code || '000000'
          LEFT JOIN LATERAL (SELECT m.name, m.id_number FROM members m
                              WHERE m.county_code = h.county_code AND m.household_id = h.id AND m.relation = '户主' AND m.left_at IS NULL LIMIT 1) head ON TRUE
-         LEFT JOIN LATERAL (SELECT i.year, i.per_capita_net FROM household_incomes i
-                             WHERE i.county_code = h.county_code AND i.household_id = h.id ORDER BY i.year DESC LIMIT 1) inc ON TRUE
         ORDER BY page.n`,
       p2,
     );
@@ -318,7 +374,7 @@ export async function searchHouseholds(ctx: Ctx, q: SearchQuery): Promise<{ tota
       version: r.version as number,
       updatedAt: iso(r.updated_at) as string,
     }));
-    return { total, page, pageSize, items, masked };
+    return { total, totalExact: exact, page, pageSize, items, masked };
   });
 }
 
@@ -433,6 +489,8 @@ export async function insertHousehold(ctx: Ctx, tx: Queryable, valid: ValidNewHo
   );
   for (const m of mvs) await insertMember(tx, county, id, m);
   if (income) await writeIncome(tx, county, id, income, mvs.length);
+  await refreshHouseholdFacts(tx, county, [id]);
+  await applyCountDelta(tx, null, countKey(county, hv));
   await recordEvent(tx, ctx, {
     countyCode: county, householdId: id, entity: 'household', action: 'create',
     after: { ...hv, members: mvs.map((m) => ({ ...m, idNumber: maskIdNumber(m.idNumber) })), ...(meta.proposal ? { proposal: meta.proposal } : {}) },
@@ -516,6 +574,8 @@ export async function updateHousehold(ctx: Ctx, id: string, input: UpdateHouseho
     } else if (incomeChanged) {
       await tx.execute('UPDATE households SET version = version + 1, updated_at = now(), updated_by = $3 WHERE county_code = $1 AND id = $2', [county, id, ctx.actor.id]);
     }
+    if (incomeChanged) await refreshHouseholdFacts(tx, county, [id]);
+    if (d) await applyCountDelta(tx, countKey(county, current), countKey(county, next));
     if (d || incomeChanged) {
       await audit(tx, ctx.actor, ctx.requestId, { action: 'household.update', targetType: 'household', targetId: id, countyCode: county, details: { fields: d ? Object.keys(d.after) : [], income: incomeChanged } });
     }
@@ -528,6 +588,10 @@ export function assertVersion(row: DbRow, version: number | undefined): void {
   if (row.version !== version) {
     throw new ConflictError('该记录已被他人修改，请刷新后重试', { currentVersion: row.version, yourVersion: version }, 'STALE_VERSION');
   }
+}
+
+function countKey(county: string, h: HouseholdValues): CountKey {
+  return { countyCode: county, villageCode: h.villageCode, povertyStatus: h.povertyStatus, category: h.category, mainCause: h.mainCause, otherCauses: h.otherCauses ?? [] };
 }
 
 async function activeMemberCount(tx: Queryable, county: string, householdId: string): Promise<number> {
@@ -548,6 +612,8 @@ export async function removeHousehold(ctx: Ctx, id: string, input: { version: nu
     await tx.execute(`UPDATE households SET poverty_status = '已剔除', removed_reason = $3, removed_at = now(), version = version + 1, updated_at = now(), updated_by = $4 WHERE county_code = $1 AND id = $2`,
       [county, id, reason, ctx.actor.id]);
     await tx.execute('DELETE FROM person_keys WHERE county_code = $1 AND household_id = $2', [county, id]);
+    const key = countKey(county, fromRow(row, HOUSEHOLD_COLUMNS) as unknown as HouseholdValues);
+    await applyCountDelta(tx, key, { ...key, povertyStatus: '已剔除' });
     await recordEvent(tx, ctx, { countyCode: county, householdId: id, entity: 'household', action: 'remove', before: { povertyStatus: row.poverty_status }, after: { povertyStatus: '已剔除' }, source: 'api', reason });
     await audit(tx, ctx.actor, ctx.requestId, { action: 'household.remove', targetType: 'household', targetId: id, countyCode: county, details: { reason } });
     return assembleHousehold(tx, await loadScoped(ctx, tx, id), true);
@@ -587,6 +653,7 @@ export async function addMember(ctx: Ctx, householdId: string, input: { version:
     const county = row.county_code as string;
     const memberId = await insertMember(tx, county, householdId, m);
     await headCheck(tx, county, householdId);
+    await refreshHouseholdFacts(tx, county, [householdId]);
     await tx.execute('UPDATE households SET version = version + 1, updated_at = now(), updated_by = $3 WHERE county_code = $1 AND id = $2', [county, householdId, ctx.actor.id]);
     await recordEvent(tx, ctx, { countyCode: county, householdId, memberId, entity: 'member', action: 'create', after: { ...m, idNumber: maskIdNumber(m.idNumber) }, source: 'api', reason: input.reason });
     await audit(tx, ctx.actor, ctx.requestId, { action: 'member.create', targetType: 'member', targetId: memberId, countyCode: county, details: { householdId } });
@@ -619,6 +686,7 @@ export async function updateMember(ctx: Ctx, householdId: string, memberId: stri
     await tx.execute(`UPDATE members SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE county_code = $1 AND household_id = $2 AND id = $3`,
       [county, householdId, memberId, ...Object.values(d.after)]);
     await headCheck(tx, county, householdId);
+    if ('name' in d.after) await refreshHouseholdFacts(tx, county, [householdId]);
     await tx.execute('UPDATE households SET version = version + 1, updated_at = now(), updated_by = $3 WHERE county_code = $1 AND id = $2', [county, householdId, ctx.actor.id]);
     const maskIds = (o: Record<string, unknown>) => ('idNumber' in o ? { ...o, idNumber: maskIdNumber(String(o.idNumber)) } : o);
     await recordEvent(tx, ctx, { countyCode: county, householdId, memberId, entity: 'member', action: 'update', before: maskIds(d.before), after: maskIds(d.after), source: 'api', reason: input.reason });
@@ -641,6 +709,7 @@ export async function removeMember(ctx: Ctx, householdId: string, memberId: stri
     if (row.relation === '户主') throw new ValidationError('不能移出户主：请先将另一名成员设为户主', { code: 'HEAD_CANNOT_LEAVE' });
     await tx.execute('UPDATE members SET left_at = now(), left_reason = $4, version = version + 1, updated_at = now() WHERE county_code = $1 AND household_id = $2 AND id = $3', [county, householdId, memberId, reason]);
     await tx.execute('DELETE FROM person_keys WHERE id_number = $1 AND member_id = $2', [row.id_number, memberId]);
+    await refreshHouseholdFacts(tx, county, [householdId]);
     await tx.execute('UPDATE households SET version = version + 1, updated_at = now(), updated_by = $3 WHERE county_code = $1 AND id = $2', [county, householdId, ctx.actor.id]);
     await recordEvent(tx, ctx, { countyCode: county, householdId, memberId, entity: 'member', action: 'leave', before: { name: row.name }, after: { leftReason: reason }, source: 'api', reason });
     await audit(tx, ctx.actor, ctx.requestId, { action: 'member.leave', targetType: 'member', targetId: memberId, countyCode: county, details: { householdId, reason } });
@@ -714,6 +783,10 @@ export async function applyDecision(ctx: Ctx, tx: Queryable, householdId: string
     [county, householdId, ctx.actor.id, ...keys.map((k) => change[k] ?? null)],
   );
   if (change.povertyStatus === '已剔除') await tx.execute('DELETE FROM person_keys WHERE county_code = $1 AND household_id = $2', [county, householdId]);
+  if (change.povertyStatus) {
+    const key = countKey(county, fromRow(row, HOUSEHOLD_COLUMNS) as unknown as HouseholdValues);
+    await applyCountDelta(tx, key, { ...key, povertyStatus: change.povertyStatus });
+  }
   await recordEvent(tx, ctx, {
     countyCode: county, householdId, entity: 'household', action: change.povertyStatus === '已剔除' ? 'remove' : 'update',
     before, after: { ...after, proposal: meta.proposal }, source: 'review', reason: meta.reason,

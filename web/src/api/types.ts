@@ -27,6 +27,8 @@ export interface Me {
 
 export interface HouseholdPage {
   total: number;
+  /** false when a name/ID search matched more than `total` households and counting stopped. */
+  totalExact: boolean;
   page: number;
   pageSize: number;
   items: HouseholdListItem[];

@@ -1,4 +1,4 @@
-import { EditOutlined, EyeOutlined, PlusOutlined, PrinterOutlined, UserDeleteOutlined } from '@ant-design/icons';
+import { DeleteOutlined, EditOutlined, EyeOutlined, PlusOutlined, PrinterOutlined, UserDeleteOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Col, Descriptions, Form, Input, Modal, Result, Row, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -47,7 +47,9 @@ export default function HouseholdDetail() {
   const [editing, setEditing] = useState(false);
   const [memberEdit, setMemberEdit] = useState<MemberView | 'new' | null>(null);
   const [incomeEdit, setIncomeEdit] = useState<IncomeView | 'new' | null>(null);
-  const [saving, setSaving] = useState<'household' | 'member' | 'income' | null>(null);
+  const [saving, setSaving] = useState<'household' | 'member' | 'income' | 'remove' | null>(null);
+  const [removing, setRemoving] = useState(false);
+  const [rForm] = Form.useForm<{ reason: string }>();
   const [hForm] = Form.useForm<Values>();
   const [mForm] = Form.useForm<MemberFormValues>();
   const [iForm] = Form.useForm<Values>();
@@ -112,6 +114,31 @@ export default function HouseholdDetail() {
       await afterSave(view);
     } catch (e) {
       onSaveError(e, hForm);
+    } finally {
+      setSaving(null);
+    }
+  };
+
+  // ---- 剔除 (removal with a reason; the record stays)
+  const openRemove = () => {
+    rForm.resetFields();
+    setRemoving(true);
+  };
+  const saveRemove = async () => {
+    const v = await rForm.validateFields().catch(() => null);
+    if (!v) return; // the form shows what is wrong
+    setSaving('remove');
+    try {
+      const view = await api.del<HouseholdView>(`/api/households/${id}`, { version: hh.version, reason: v.reason.trim() });
+      setRemoving(false);
+      qc.setQueryData(keys.household(id, false), view);
+      await qc.invalidateQueries({ queryKey: keys.events(id) });
+      void qc.invalidateQueries({ queryKey: ['households'] });
+      void qc.invalidateQueries({ queryKey: ['stats'] });
+      notifySuccess(t('removedOk'));
+    } catch (e) {
+      if (e instanceof ApiError && e.isStale) setRemoving(false);
+      onSaveError(e, rForm);
     } finally {
       setSaving(null);
     }
@@ -244,6 +271,9 @@ export default function HouseholdDetail() {
         </Typography.Title>
         <Space wrap>
           {writable && <Button type="primary" icon={<EditOutlined />} onClick={openEdit} data-testid="edit-household">{t('edit')}</Button>}
+          {writable && can(me, 'registry.remove') && (
+            <Button danger icon={<DeleteOutlined />} onClick={openRemove} data-testid="remove-household">{t('removeHousehold')}</Button>
+          )}
           <Link to={`/households/${id}/card`}><Button icon={<PrinterOutlined />}>{t('printCard')}</Button></Link>
           {can(me, 'pii.unmask') && (
             <Tooltip title={t('unmaskNote')}>
@@ -271,7 +301,8 @@ export default function HouseholdDetail() {
               <Descriptions.Item label="开户银行">{hh.bankName ?? '—'}</Descriptions.Item>
               <Descriptions.Item label="银行账号"><span className="num">{hh.bankAccount ?? '—'}</span></Descriptions.Item>
               <Descriptions.Item label={t('updatedAt')}>{fmtTime(hh.updatedAt)}</Descriptions.Item>
-              {hh.removedReason && <Descriptions.Item label="剔除原因" span={3}>{hh.removedReason}</Descriptions.Item>}
+              {hh.removedAt && <Descriptions.Item label={t('removedAt')}>{fmtTime(hh.removedAt)}</Descriptions.Item>}
+              {hh.removedReason && <Descriptions.Item label={t('removeHouseholdReason')} span={2}><span data-testid="removed-reason">{hh.removedReason}</span></Descriptions.Item>}
             </Descriptions>
           </Card>
           <Card size="small" title={`${t('members')}（${hh.members.filter((m) => !m.leftAt).length}）`} style={{ marginBottom: 12 }}
@@ -308,6 +339,17 @@ export default function HouseholdDetail() {
               </Form.Item>
             </Col>
           </Row>
+        </Form>
+      </Modal>
+
+      <Modal open={removing} title={`${t('removeHouseholdTitle')}：${hh.householdNumber}`} onCancel={() => setRemoving(false)} onOk={() => void saveRemove()}
+        okText={t('removeHousehold')} okButtonProps={{ danger: true, 'data-testid': 'confirm-remove' }} cancelText={t('cancel')} confirmLoading={saving === 'remove'} forceRender>
+        <Typography.Paragraph type="secondary">{t('removeHouseholdNote')}</Typography.Paragraph>
+        <Form form={rForm} layout="vertical" name="household-remove">
+          <Form.Item name="reason" label={t('removeHouseholdReason')}
+            rules={[{ required: true, whitespace: true, message: t('removeReasonRequired') }, { validator: async (_, v?: string) => { if (v && v.trim().length < 2) throw new Error(t('removeReasonTooShort')); } }]}>
+            <Input.TextArea rows={3} maxLength={500} showCount placeholder={t('removeHouseholdReasonHint')} data-testid="remove-reason" />
+          </Form.Item>
         </Form>
       </Modal>
 

@@ -172,7 +172,8 @@ export default function Households() {
           sticky
           pagination={{
             current: q.page, pageSize: q.pageSize, total: data.data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100],
-            showTotal: (n) => t('totalHouseholds', { n: n.toLocaleString('zh-CN') }), responsive: true,
+            showTotal: (n) => <span data-testid="list-total">{t(data.data?.totalExact === false ? 'totalHouseholdsMore' : 'totalHouseholds', { n: n.toLocaleString('zh-CN') })}</span>,
+            responsive: true,
           }}
           onChange={(p, _f, s) => {
             const sorter = (Array.isArray(s) ? s[0] : s) as SorterResult<HouseholdListItem> | undefined;

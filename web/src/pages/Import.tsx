@@ -1,4 +1,4 @@
-import { CheckCircleOutlined, CloudUploadOutlined, DownloadOutlined, InboxOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
+import { CheckCircleOutlined, CloudUploadOutlined, DownloadOutlined, FileExcelOutlined, InboxOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Checkbox, Radio, Result, Space, Statistic, Table, Typography, Upload } from 'antd';
 import type { UploadFile } from 'antd/es/upload/interface';
@@ -85,12 +85,32 @@ export default function ImportPage() {
     const header = [t('sheet'), t('row'), t('column'), t('value'), t('errorReason'), t('errorCode')];
     saveBlob(toCsv(header, errors.map((e) => [e.sheet, e.row, e.column, e.value, e.message, e.code])), '导入错误清单.csv');
   };
+  // The server keeps the rejected file's error list (its batch): the workbook is made from that.
+  const rejectedBatch = result && !result.res.ok ? result.res.batchId : null;
+  const downloadErrorsXlsx = async () => {
+    if (!rejectedBatch) return;
+    try {
+      await api.download(`/api/imports/${rejectedBatch}/errors`, undefined, '导入错误清单.xlsx');
+    } catch (e) {
+      showError(e, '下载失败');
+    }
+  };
+  const downloadTemplate = async () => {
+    try {
+      await api.download('/api/imports/template', undefined, '建档立卡导入模板.xlsx');
+    } catch (e) {
+      showError(e, '下载失败');
+    }
+  };
 
   return (
     <div>
       <Typography.Title level={4} className="page-title">{t('importTitle')}</Typography.Title>
       <Card size="small" style={{ marginBottom: 12 }}>
-        <Typography.Paragraph type="secondary">{t('importIntro')}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">
+          {t('importIntro')}{' '}
+          <Button size="small" icon={<FileExcelOutlined />} onClick={() => void downloadTemplate()} data-testid="download-template">{t('downloadTemplate')}</Button>
+        </Typography.Paragraph>
         <Space direction="vertical" style={{ width: '100%' }} size={12}>
           <Radio.Group value={kind} onChange={(e) => { setKind(e.target.value as Kind); setResult(null); }} optionType="button"
             options={[{ value: 'xlsx', label: '.xlsx' }, { value: 'csv', label: '2 × .csv' }]} aria-label={t('fileKind')} />
@@ -125,7 +145,12 @@ export default function ImportPage() {
       {result && !result.res.ok && (
         <Card size="small" style={{ marginBottom: 12 }} data-testid="import-errors"
           title={<Typography.Text type="danger">{t('importFailed', { n: result.res.errorCount ?? errors.length })}</Typography.Text>}
-          extra={<Button icon={<DownloadOutlined />} onClick={downloadErrors} data-testid="download-errors">{t('downloadErrorsCsv')}</Button>}>
+          extra={(
+            <Space wrap>
+              {rejectedBatch && <Button icon={<FileExcelOutlined />} onClick={() => void downloadErrorsXlsx()} data-testid="download-errors-xlsx">{t('downloadErrorsXlsx')}</Button>}
+              <Button icon={<DownloadOutlined />} onClick={downloadErrors} data-testid="download-errors">{t('downloadErrorsCsv')}</Button>
+            </Space>
+          )}>
           <Table<ImportIssue>
             size="small"
             rowKey={(e) => `${e.sheet}-${e.row}-${e.column}-${e.code}-${e.value}`}

@@ -326,3 +326,24 @@ function addListValidations(ws: StreamingWorksheet, columns: ColumnDef[], dictio
     });
   });
 }
+
+/**
+ * One sheet of plain rows (an import's error list): a bold frozen header, every cell written as
+ * text so values such as ID numbers come back exactly as the file had them.
+ */
+export async function writeTableWorkbook(path: string, sheet: string, headers: { name: string; width: number }[], rows: Iterable<(string | number | null)[]>): Promise<number> {
+  return withWorkbook(path, async (wb) => {
+    const ws = wb.addWorksheet(sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = headers.map((h) => ({ key: h.name, width: h.width, style: { numFmt: '@' } }));
+    const head = ws.addRow(headers.map((h) => h.name));
+    head.font = { bold: true };
+    head.commit();
+    let n = 0;
+    for (const r of rows) {
+      ws.addRow(r.map((v) => (v === null ? '' : String(v)))).commit();
+      n++;
+    }
+    ws.commit();
+    return n;
+  });
+}
