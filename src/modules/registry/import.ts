@@ -7,6 +7,7 @@ import { newId } from '../../core/ids.js';
 import { assertCan } from '../access/policy.js';
 import { actorCovers } from '../access/scope.js';
 import { HOUSEHOLD_FIELDS, MEMBER_FIELDS } from './fields.js';
+import { perCapitaNetSql } from './income.js';
 import { HOUSEHOLD_COLUMNS, INCOME_COLUMNS, MEMBER_COLUMNS } from './service.js';
 import { validateHousehold, validateIncome, validateMember, type HouseholdValues, type IncomeValues, type MemberValues } from './validate.js';
 import { HOUSEHOLD_SHEET, MEMBER_SHEET } from './workbook/columns.js';
@@ -469,17 +470,19 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string): Promise<{ create
             $1, $2, $3, $4
        FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number WHERE s.existing_id IS NULL`, params,
   );
-  // Income of the year given, per household, with the household size from the file.
+  // Income of the year given, per household, with the household size from the file; per-capita net
+  // by the registry's one rule (income.ts), keeping what a ledger added to an existing year.
   const iCols = I_KEYS.map((k) => INCOME_COLUMNS[k]);
   await tx.execute(
     `INSERT INTO household_incomes (county_code, household_id, ${iCols.join(', ')}, household_size, per_capita_net, updated_at)
      SELECT s.county_code, COALESCE(s.existing_id, s.id), ${iCols.map((c) => `s.inc_${c}`).join(', ')}, n.size,
-            round((s.inc_wage + s.inc_business + s.inc_property + s.inc_transfer - s.inc_business_cost) / n.size, 2), now()
+            ${perCapitaNetSql({ wage: 's.inc_wage', business: 's.inc_business', property: 's.inc_property', transfer: 's.inc_transfer', businessCost: 's.inc_business_cost', ledger: '0', size: 'n.size' })}, now()
        FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number
       WHERE s.inc_year IS NOT NULL
      ON CONFLICT (county_code, household_id, year) DO UPDATE SET
        ${iCols.filter((c) => c !== 'year').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
-       household_size = EXCLUDED.household_size, per_capita_net = EXCLUDED.per_capita_net, updated_at = now()`,
+       household_size = EXCLUDED.household_size, updated_at = now(),
+       per_capita_net = ${perCapitaNetSql({ wage: 'EXCLUDED.wage', business: 'EXCLUDED.business', property: 'EXCLUDED.property', transfer: 'EXCLUDED.transfer', businessCost: 'EXCLUDED.business_cost', ledger: 'household_incomes.ledger_income', size: 'EXCLUDED.household_size' })}`,
   );
   const [{ updated, unchanged }] = (await tx.query<{ updated: number; unchanged: number }>(
     `SELECT count(*) FILTER (WHERE existing_id IS NOT NULL AND (changed OR EXISTS (SELECT 1 FROM stage_m m WHERE m.household_number = stage_h.household_number AND (m.changed OR m.existing_id IS NULL))))::int AS updated,
