@@ -22,6 +22,13 @@ const HouseholdDetail = lazy(() => import('./pages/HouseholdDetail'));
 const HouseholdCard = lazy(() => import('./pages/HouseholdCard'));
 const ImportPage = lazy(() => import('./pages/Import'));
 const NotFound = lazy(() => import('./pages/NotFound'));
+const HouseholdAssistance = lazy(() => import('./pages/HouseholdAssistance'));
+const PlanPrint = lazy(() => import('./pages/PlanPrint'));
+const CatalogPage = lazy(() => import('./pages/Catalog'));
+const CalculatorsPage = lazy(() => import('./pages/Calculators'));
+const CadresPage = lazy(() => import('./pages/Cadres'));
+const CadreDetailPage = lazy(() => import('./pages/Cadres').then((m) => ({ default: m.CadreDetailPage })));
+const VillageTeamsPage = lazy(() => import('./pages/VillageTeams'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -62,11 +69,18 @@ function Themed() {
               <Route path="/login" element={<LoginPage />} />
               <Route element={<AuthGate />}>
                 <Route path="/households/:id/card" element={<HouseholdCard />} />
+                <Route path="/plans/:id/print" element={<PlanPrint />} />
                 <Route element={<AppLayout />}>
                   <Route index element={<Dashboard />} />
                   <Route path="/households" element={<Households />} />
                   <Route path="/households/:id" element={<HouseholdDetail />} />
                   <Route path="/import" element={<ImportPage />} />
+                  <Route path="/households/:id/assistance" element={<HouseholdAssistance />} />
+                  <Route path="/catalog" element={<CatalogPage />} />
+                  <Route path="/calculators" element={<CalculatorsPage />} />
+                  <Route path="/cadres" element={<CadresPage />} />
+                  <Route path="/cadres/:id" element={<CadreDetailPage />} />
+                  <Route path="/teams" element={<VillageTeamsPage />} />
                   <Route path="/dashboard" element={<Navigate to="/" replace />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>

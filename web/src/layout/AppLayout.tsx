@@ -1,4 +1,4 @@
-import { BarChartOutlined, LogoutOutlined, MenuOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
+import { BarChartOutlined, CalculatorOutlined, ClusterOutlined, LogoutOutlined, MenuOutlined, ReadOutlined, SolutionOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Suspense, useState } from 'react';
@@ -29,18 +29,20 @@ export function AppLayout() {
   const [drawer, setDrawer] = useState(false);
 
   const selectedRegion = params.get('region') ?? me.regionCode;
-  const section = location.pathname.startsWith('/households') ? '/households' : location.pathname.startsWith('/import') ? '/import' : '/';
+  const section = ['/households', '/import', '/catalog', '/calculators', '/cadres', '/teams'].find((p) => location.pathname.startsWith(p)) ?? '/';
 
   const items = [
     { key: '/', icon: <BarChartOutlined />, label: t('menuDashboard') },
     { key: '/households', icon: <TeamOutlined />, label: t('menuHouseholds') },
     ...(can(me, 'registry.import') ? [{ key: '/import', icon: <UploadOutlined />, label: t('menuImport') }] : []),
+    ...(can(me, 'cadres.read') ? [{ key: '/cadres', icon: <SolutionOutlined />, label: t('menuCadres') }, { key: '/teams', icon: <ClusterOutlined />, label: t('menuTeams') }] : []),
+    ...(can(me, 'policy.read') ? [{ key: '/catalog', icon: <ReadOutlined />, label: t('menuCatalog') }, { key: '/calculators', icon: <CalculatorOutlined />, label: t('menuCalculators') }] : []),
   ];
 
   const go = (path: string) => {
     setDrawer(false);
     const region = params.get('region');
-    navigate(region && path !== '/import' ? `${path}?region=${region}` : path);
+    navigate(region && (path === '/' || path === '/households') ? `${path}?region=${region}` : path);
   };
 
   const pickRegion = (code: string) => {
