@@ -18,6 +18,10 @@ import { MEASURE_STATUS_COLORS, MeasurePicker } from './shared';
 
 type Values = Record<string, unknown>;
 
+const ACTION_LABELS: Record<string, string> = {
+  create: '新建', update: '修改', update_reopen: '修改（退回草稿，需重新审核）', approve: '审核通过', copy: '以上年计划为底稿', propose: '评估提出',
+};
+
 /** 一户一策 editor: the year's plan (goals, helper, measures with money by source, status, review, history). */
 export function PlanTab({ hh, catalog, planYear, onYear }: { hh: HouseholdView; catalog: Catalog | undefined; planYear: number | null; onYear: (y: number) => void }) {
   const { t } = useI18n();
@@ -183,7 +187,7 @@ export function PlanTab({ hh, catalog, planYear, onYear }: { hh: HouseholdView; 
           <Col xs={24} xl={8}>
             <Card size="small" title={t('planHistory')}>
               <Timeline items={p.history.slice(0, 30).map((e) => ({
-                children: <div style={{ fontSize: 12 }}><b>{e.username ?? '—'}</b> · {fmtTime(e.at)}<br />{t(`ev_${e.entity}` as 'ev_plan')} · {e.action}{e.reason ? `（${e.reason}）` : ''}</div>,
+                children: <div style={{ fontSize: 12 }}><b>{e.username ?? '—'}</b> · {fmtTime(e.at)}<br />{t(`ev_${e.entity}` as 'ev_plan')} · {ACTION_LABELS[e.action] ?? e.action}{e.reason ? `（${e.reason}）` : ''}</div>,
               }))} />
             </Card>
           </Col>
