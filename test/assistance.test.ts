@@ -2,6 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../src/core/audit.js';
+import { systemCtx } from '../src/core/context.js';
+import { importRegistry } from '../src/modules/registry/import.js';
+import { HOUSEHOLD_SHEET, MEMBER_SHEET } from '../src/modules/registry/workbook/columns.js';
+import type { RawRow } from '../src/modules/registry/workbook/types.js';
 import { testDb, type TestDb } from './support/db.js';
 import { householdPayload, loginCookie, makeApp, seedUser, seedVillages, V1, V2, V_OTHER_COUNTY } from './support/factories.js';
 
@@ -275,15 +279,15 @@ describe('benefits (享受政策) feed per-capita income', () => {
     expect(voided.benefit.voidReason).toBe('重复登记');
     expect((await req('village1', 'DELETE', `${url}/${post.benefit.id}`, { version: voided.benefit.version, reason: '再次' })).json().code).toBe('BENEFIT_VOIDED');
 
-    // The registry's own income edit (wage 6000 → 6300) recomputes from the declared figures alone: stale until recomputed.
+    // The registry's own income edit (wage 6000 → 6300) keeps what the ledger adds (one writer):
+    // (6300 + 2000 + 1200.5 − 500 + 600) ÷ 3 = 9600.5 ÷ 3 = 3200.17 at once, nothing stale.
     h = await ok('county', 'GET', `/api/households/${hh.id}`);
     await ok('village1', 'PATCH', `/api/households/${hh.id}`, { version: h.version, income: { year: 2017, wage: 6300, business: 2000, property: 0, transfer: 1200.5, businessCost: 500 } });
-    expect((await ok('county', 'GET', `/api/households/${hh.id}`)).incomes[0].perCapitaNet).toBe(3000.17);
+    expect((await ok('county', 'GET', `/api/households/${hh.id}`)).incomes[0]).toMatchObject({ year: 2017, wage: 6300, perCapitaNet: 3200.17 });
     expect((await req('helper1', 'GET', `${url}?year=2017`)).statusCode).toBe(404); // not paired with helper1
     const l = await ok('inspector', 'GET', `${url}?year=2017`);
     expect(l.items).toHaveLength(4);
-    // (6300 + 2000 + 1200.5 − 500 + 600) ÷ 3 = 9600.5 ÷ 3 = 3200.17
-    expect(l.incomes[0]).toMatchObject({ year: 2017, perCapitaNet: 3200.17, stale: true });
+    expect(l.incomes[0]).toMatchObject({ year: 2017, perCapitaNet: 3200.17, stale: false });
     expect(l.rule).toContain('不重复');
     const re = await ok('village1', 'POST', `/api/households/${hh.id}/incomes/2017/recompute`, undefined, 200);
     expect(re).toMatchObject({ perCapitaNet: 3200.17, stale: false });
@@ -296,6 +300,51 @@ describe('benefits (享受政策) feed per-capita income', () => {
     expect(incomes[0]).toMatchObject({ year: 2018, wage: 0, transfer: 0, householdSize: 3, perCapitaNet: 200 });
     const ev = (await t.db.query<{ action: string }>(`SELECT action FROM assistance_events WHERE household_id = $1 AND entity = 'income' ORDER BY at`, [hh.id])).map((r) => r.action);
     expect(ev).toContain('create_from_ledger');
+  });
+
+  it('one writer: registry income edits, imports and member changes keep the ledger in per-capita net, the same figure assistance shows', async () => {
+    const year = Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4));
+    const payload = { ...householdPayload(V1), income: { year, wage: 6000, business: 0, property: 0, transfer: 0, businessCost: 0 } };
+    const hh = await ok('village1', 'POST', '/api/households', payload);
+    const size = hh.members.length;
+    expect(hh.incomes[0]).toMatchObject({ year, householdSize: size, perCapitaNet: Math.round((6000 / size) * 100) / 100 });
+    const url = `/api/households/${hh.id}/benefits`;
+    // 公益性岗位 1200 this year: (6000 + 1200) ÷ size.
+    await ok('village1', 'POST', url, { measureCode: 'PUBLIC_WELFARE_POST', amount: 1200, paidOn: `${year}-01-20`, department: '县人社局' });
+    const pc = (n: number) => Math.round((7200 / n) * 100) / 100;
+    const registryFigure = async () => (await ok('county', 'GET', `/api/households/${hh.id}`)).incomes.find((i: { year: number }) => i.year === year);
+    const assistanceFigure = async () => (await ok('county', 'GET', `${url}?year=${year}`)).incomes[0];
+    expect(await registryFigure()).toMatchObject({ householdSize: size, perCapitaNet: pc(size) });
+
+    // A member leaves through the registry: this year's size and per-capita net follow, ledger kept.
+    let h = await ok('county', 'GET', `/api/households/${hh.id}`);
+    const leaver = h.members.find((m: { relation: string }) => m.relation !== '户主');
+    h = await ok('village1', 'DELETE', `/api/households/${hh.id}/members/${leaver.id}`, { version: leaver.version, reason: '外嫁迁出' });
+    expect(await registryFigure()).toMatchObject({ householdSize: size - 1, perCapitaNet: pc(size - 1) });
+    expect(await assistanceFigure()).toMatchObject({ householdSize: size - 1, perCapitaNet: pc(size - 1), stale: false });
+    const ev = await t.db.query<{ before: { householdSize: number }; after: { householdSize: number } }>(`SELECT before, after FROM change_events WHERE household_id = $1 AND entity = 'income' AND action = 'update'`, [hh.id]);
+    expect(ev.map((e) => [e.before.householdSize, e.after.householdSize])).toEqual([[size, size - 1]]);
+
+    // A declared-income edit keeps the ledger: (8000 + 1200) ÷ (size − 1).
+    await ok('village1', 'PATCH', `/api/households/${hh.id}`, { version: h.version, income: { year, wage: 8000, business: 0, property: 0, transfer: 0, businessCost: 0 } });
+    const pc2 = Math.round((9200 / (size - 1)) * 100) / 100;
+    expect(await registryFigure()).toMatchObject({ wage: 8000, perCapitaNet: pc2 });
+    expect(await assistanceFigure()).toMatchObject({ perCapitaNet: pc2, stale: false });
+    // The stored figure is the one rule over the stored columns: nowhere a second formula.
+    const [row] = await t.db.query<{ per_capita_net: string; ledger_income: string }>('SELECT per_capita_net, ledger_income FROM household_incomes WHERE household_id = $1 AND year = $2', [hh.id, year]);
+    expect([Number(row!.per_capita_net), Number(row!.ledger_income)]).toEqual([pc2, 1200]);
+
+    // An upsert import of the same year (the set-based path) keeps the ledger too: (10000 + 1200) ÷ 2.
+    const stay = payload.members.filter((m) => m.name !== leaver.name);
+    const hv = payload.household;
+    const rows: RawRow[] = [
+      { sheet: HOUSEHOLD_SHEET, row: 2, numeric: [], values: { 户编号: hv.householdNumber, 行政区划代码: V1, 贫困户属性: hv.category, 识别年度: String(hv.identificationYear), 脱贫属性: hv.povertyStatus, 主要致贫原因: hv.mainCause, 收入年度: String(year), 工资性收入: '10000', 生产经营性收入: '0', 财产性收入: '0', 转移性收入: '0', 生产经营性支出: '0' } },
+      ...stay.map((m, i) => ({ sheet: MEMBER_SHEET, row: i + 2, numeric: [], values: { 户编号: hv.householdNumber, 姓名: m.name, 证件号码: m.idNumber, 与户主关系: m.relation } }) as RawRow),
+    ];
+    const imported = await importRegistry(systemCtx(t.db), { kind: 'rows', label: 'ledger-test', rows }, { upsert: true });
+    expect(imported.ok, JSON.stringify(imported)).toBe(true);
+    expect(await registryFigure()).toMatchObject({ wage: 10000, householdSize: 2, perCapitaNet: 5600 });
+    expect(await assistanceFigure()).toMatchObject({ perCapitaNet: 5600, stale: false });
   });
 
   it('rejects bad ledger entries with the field', async () => {

@@ -32,6 +32,13 @@ const PublicNotices = lazy(() => import('./pages/public/Notices'));
 const Monitoring = lazy(() => import('./pages/Monitoring'));
 const Standards = lazy(() => import('./pages/Standards'));
 const SelfReport = lazy(() => import('./pages/SelfReport'));
+const HouseholdAssistance = lazy(() => import('./pages/HouseholdAssistance'));
+const PlanPrint = lazy(() => import('./pages/PlanPrint'));
+const CatalogPage = lazy(() => import('./pages/Catalog'));
+const CalculatorsPage = lazy(() => import('./pages/Calculators'));
+const CadresPage = lazy(() => import('./pages/Cadres'));
+const CadreDetailPage = lazy(() => import('./pages/Cadres').then((m) => ({ default: m.CadreDetailPage })));
+const VillageTeamsPage = lazy(() => import('./pages/VillageTeams'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -75,6 +82,7 @@ function Themed() {
               <Route path="/report" element={<SelfReport />} />
               <Route element={<AuthGate />}>
                 <Route path="/households/:id/card" element={<HouseholdCard />} />
+                <Route path="/plans/:id/print" element={<PlanPrint />} />
                 <Route element={<AppLayout />}>
                   <Route index element={<Dashboard />} />
                   <Route path="/households" element={<Households />} />
@@ -88,6 +96,12 @@ function Themed() {
                   <Route path="/monitoring" element={<Monitoring />} />
                   <Route path="/standards" element={<Standards />} />
                   <Route path="/targets" element={<TargetsPage />} />
+                  <Route path="/households/:id/assistance" element={<HouseholdAssistance />} />
+                  <Route path="/catalog" element={<CatalogPage />} />
+                  <Route path="/calculators" element={<CalculatorsPage />} />
+                  <Route path="/cadres" element={<CadresPage />} />
+                  <Route path="/cadres/:id" element={<CadreDetailPage />} />
+                  <Route path="/teams" element={<VillageTeamsPage />} />
                   <Route path="/dashboard" element={<Navigate to="/" replace />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>

@@ -10,6 +10,7 @@ import {
   assertMemberOf, assertVersion, assertWritable, changed, dateField, invalid, iso, recordAssistanceEvent, scopedHousehold, UUID,
   type DbRow, type HouseholdRef,
 } from './common.js';
+import { setLedgerIncome } from '../registry/income.js';
 import { assertPlanMeasureCode } from './plans.js';
 
 /**
@@ -28,11 +29,13 @@ import { assertPlanMeasureCode } from './plans.js';
  *  - household_incomes.per_capita_net is rewritten to
  *      (declared wage + business + property + transfer − business cost + ledger income lines) ÷ size
  *    and income_benefit_totals keeps both figures (declared only, and with the ledger).
- *  - Every ledger write recomputes its year(s) in the same transaction. A later edit of the
- *    declared income through the registry recomputes per_capita_net from the declared figures
- *    alone; the breakdown then reports `stale` until POST …/incomes/:year/recompute.
- *  - When the year has no declared income row and the ledger adds income, a row with zero declared
- *    figures and the current member count is created, so per-capita income exists for the year.
+ *  - Every ledger write recomputes its year(s) in the same transaction and hands the ledger's
+ *    household income to the registry (setLedgerIncome, registry/income.ts), the one writer of
+ *    per_capita_net. The registry keeps it apart from the declared figures, so a later edit of the
+ *    declared income, an import or a member joining or leaving recomputes with the ledger still
+ *    counted; `stale` reports only a ledger that was never handed over (rows from before this rule).
+ *  - When the year has no declared income row and the ledger adds income, the registry creates a
+ *    row with zero declared figures and the current member count, so per-capita income exists.
  */
 
 export interface BenefitInput {
@@ -159,16 +162,15 @@ async function computeBreakdown(tx: Queryable, h: HouseholdRef, year: number): P
  * writes income_benefit_totals and household_incomes.per_capita_net, in the caller's transaction.
  */
 export async function recomputeIncomeTx(tx: Queryable, ctx: Ctx, h: HouseholdRef, year: number): Promise<IncomeBreakdown> {
-  const { b, incomeRow, size } = await computeBreakdown(tx, h, year);
-  const addsIncome = LINE_KEYS.some((k) => b.benefits[k] > 0);
-  if (incomeRow && b.stale) {
-    await tx.execute('UPDATE household_incomes SET per_capita_net = $4, updated_at = now() WHERE county_code = $1 AND household_id = $2 AND year = $3', [h.countyCode, h.id, year, b.perCapitaNet]);
-    await recordAssistanceEvent(tx, ctx, { countyCode: h.countyCode, householdId: h.id, entity: 'income', entityId: h.id, action: 'recompute', before: { year, perCapitaNet: incomeRow.per_capita_net ?? null }, after: { year, perCapitaNet: b.perCapitaNet } });
-  } else if (!incomeRow && addsIncome) {
-    await tx.execute(
-      `INSERT INTO household_incomes (county_code, household_id, year, wage, business, property, transfer, business_cost, household_size, per_capita_net)
-       VALUES ($1,$2,$3,0,0,0,0,0,$4,$5)`, [h.countyCode, h.id, year, size, b.perCapitaNet]);
-    await recordAssistanceEvent(tx, ctx, { countyCode: h.countyCode, householdId: h.id, entity: 'income', entityId: h.id, action: 'create_from_ledger', after: { year, householdSize: size, perCapitaNet: b.perCapitaNet } });
+  const { b, size } = await computeBreakdown(tx, h, year);
+  // The registry writes per_capita_net (registry/income.ts, its one writer); the ledger tells it
+  // how much household income it adds to the declared figures.
+  const ledgerIncome = fromFen(LINE_KEYS.reduce((sum, k) => sum + toFen(b.benefits[k]), 0));
+  const w = await setLedgerIncome(tx, { countyCode: h.countyCode, householdId: h.id, year }, ledgerIncome, size);
+  if (w?.created) {
+    await recordAssistanceEvent(tx, ctx, { countyCode: h.countyCode, householdId: h.id, entity: 'income', entityId: h.id, action: 'create_from_ledger', after: { year, householdSize: w.householdSize, perCapitaNet: w.perCapitaNet } });
+  } else if (w && (w.before === null ? w.perCapitaNet !== null : w.perCapitaNet === null || toFen(w.before) !== toFen(w.perCapitaNet))) {
+    await recordAssistanceEvent(tx, ctx, { countyCode: h.countyCode, householdId: h.id, entity: 'income', entityId: h.id, action: 'recompute', before: { year, perCapitaNet: w.before }, after: { year, perCapitaNet: w.perCapitaNet } });
   }
   const declaredPc = b.declared?.perCapitaNet ?? null;
   const cols = [...LINE_KEYS, ...ITEM_KEYS];

@@ -7,6 +7,7 @@ import { newId } from '../../core/ids.js';
 import { assertCan } from '../access/policy.js';
 import { actorCovers } from '../access/scope.js';
 import { HOUSEHOLD_FIELDS, MEMBER_FIELDS } from './fields.js';
+import { perCapitaNetSql } from './income.js';
 import { countDeltaSql, factsUpdateSql } from './list-facts.js';
 import { HOUSEHOLD_COLUMNS, INCOME_COLUMNS, MEMBER_COLUMNS } from './service.js';
 import { H_KEYS, I_KEYS, M_KEYS, own, Stager, STAGE_CHUNK_CHARS, STAGE_H_COLS, STAGE_M_COLS, type ImportError } from './import-stage.js';
@@ -311,7 +312,7 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
   // the list facts of new households.
   await tx.execute(`CREATE TEMP TABLE stage_n ON COMMIT DROP AS
     SELECT household_number, count(*)::int AS size, string_agg(name, '|' ORDER BY name) AS names FROM stage_m GROUP BY household_number`);
-  const perCapita = (s: string, n: string) => `round((${s}.inc_wage + ${s}.inc_business + ${s}.inc_property + ${s}.inc_transfer - ${s}.inc_business_cost) / ${n}.size, 2)`;
+  const perCapita = (s: string, n: string) => perCapitaNetSql({ wage: `${s}.inc_wage`, business: `${s}.inc_business`, property: `${s}.inc_property`, transfer: `${s}.inc_transfer`, businessCost: `${s}.inc_business_cost`, ledger: '0', size: `${n}.size` });
   // New households.
   await tx.execute(`INSERT INTO household_keys (household_number, county_code, household_id)
                     SELECT household_number, county_code, id FROM stage_h WHERE existing_id IS NULL ORDER BY household_number`);
@@ -418,17 +419,19 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
             $1, $2, $3, $4
        FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number WHERE s.existing_id IS NULL`, params,
   ));
-  // Income of the year given, per household, with the household size from the file.
+  // Income of the year given, per household, with the household size from the file; per-capita net
+  // by the registry's one rule (income.ts), keeping what a ledger added to an existing year.
   const iCols = I_KEYS.map((k) => INCOME_COLUMNS[k]);
   await tx.execute(
     `INSERT INTO household_incomes (county_code, household_id, ${iCols.join(', ')}, household_size, per_capita_net, updated_at)
      SELECT s.county_code, COALESCE(s.existing_id, s.id), ${iCols.map((c) => `s.inc_${c}`).join(', ')}, n.size,
-            ${perCapita('s', 'n')}, now()
+            ${perCapitaNetSql({ wage: 's.inc_wage', business: 's.inc_business', property: 's.inc_property', transfer: 's.inc_transfer', businessCost: 's.inc_business_cost', ledger: '0', size: 'n.size' })}, now()
        FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number
       WHERE s.inc_year IS NOT NULL
      ON CONFLICT (county_code, household_id, year) DO UPDATE SET
        ${iCols.filter((c) => c !== 'year').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
-       household_size = EXCLUDED.household_size, per_capita_net = EXCLUDED.per_capita_net, updated_at = now()`,
+       household_size = EXCLUDED.household_size, updated_at = now(),
+       per_capita_net = ${perCapitaNetSql({ wage: 'EXCLUDED.wage', business: 'EXCLUDED.business', property: 'EXCLUDED.property', transfer: 'EXCLUDED.transfer', businessCost: 'EXCLUDED.business_cost', ledger: 'household_incomes.ledger_income', size: 'EXCLUDED.household_size' })}`,
   );
   // Existing households' list facts, after their members and income changed above.
   await tx.execute(factsUpdateSql('SELECT county_code, existing_id FROM stage_h WHERE existing_id IS NOT NULL'));

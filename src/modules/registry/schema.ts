@@ -181,7 +181,12 @@ export const householdIncomes = pgTable(
     businessCost: amount('business_cost').notNull().default(0),
     /** Household size in that year (members counted when the year's figures were entered). */
     householdSize: integer('household_size').notNull(),
-    /** (wage + business + property + transfer − cost) ÷ size, computed in domain/income.ts. */
+    /**
+     * Household income another module's ledger adds to the declared figures (assistance's 享受政策,
+     * the lines wage/business/property/transfer summed); written only through registry/income.ts.
+     */
+    ledgerIncome: amount('ledger_income').notNull().default(0),
+    /** (wage + business + property + transfer − cost + ledger_income) ÷ size, written only by registry/income.ts. */
     perCapitaNet: amount('per_capita_net'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

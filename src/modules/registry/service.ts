@@ -4,12 +4,12 @@ import type { Queryable } from '../../core/db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { parseIdNumber } from '../../domain/idnumber.js';
-import { perCapitaNetIncome } from '../../domain/income.js';
 import { maskAccount, maskIdNumber, maskPhone } from '../../domain/mask.js';
 import { assertCan } from '../access/policy.js';
 import { actorCovers, scopeSql, significantPrefix, subtreeRange } from '../access/scope.js';
 import { getRegion } from '../regions/service.js';
 import { diff, recordEvent } from './events.js';
+import { refreshHouseholdSize, writeDeclaredIncome } from './income.js';
 import { applyCountDelta, refreshHouseholdFacts, type CountKey } from './list-facts.js';
 import { validateHousehold, validateIncome, validateMember, type HouseholdValues, type IncomeValues, type MemberValues } from './validate.js';
 
@@ -415,20 +415,7 @@ async function claimPerson(tx: Queryable, idNumber: string, county: string, hous
 }
 
 async function writeIncome(tx: Queryable, county: string, householdId: string, inc: IncomeValues, size: number): Promise<IncomeView> {
-  const pc = perCapitaNetIncome({ wage: inc.wage, business: inc.business, property: inc.property, transfer: inc.transfer, businessCost: inc.businessCost }, size);
-  await tx.execute(
-    `INSERT INTO household_incomes (county_code, household_id, year, wage, business, property, transfer, business_cost,
-        public_welfare_wage, dividend, dibao, tekun, pension, eco_comp, other_transfer, household_size, per_capita_net, updated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17, now())
-     ON CONFLICT (county_code, household_id, year) DO UPDATE SET
-       wage = EXCLUDED.wage, business = EXCLUDED.business, property = EXCLUDED.property, transfer = EXCLUDED.transfer,
-       business_cost = EXCLUDED.business_cost, public_welfare_wage = EXCLUDED.public_welfare_wage, dividend = EXCLUDED.dividend,
-       dibao = EXCLUDED.dibao, tekun = EXCLUDED.tekun, pension = EXCLUDED.pension, eco_comp = EXCLUDED.eco_comp,
-       other_transfer = EXCLUDED.other_transfer, household_size = EXCLUDED.household_size, per_capita_net = EXCLUDED.per_capita_net,
-       updated_at = now()`,
-    [county, householdId, inc.year, inc.wage, inc.business, inc.property, inc.transfer, inc.businessCost, inc.publicWelfareWage,
-      inc.dividend, inc.dibao, inc.tekun, inc.pension, inc.ecoComp, inc.otherTransfer, size, pc],
-  );
+  const pc = await writeDeclaredIncome(tx, county, householdId, inc, size);
   return { ...inc, householdSize: size, perCapitaNet: pc };
 }
 
@@ -656,6 +643,7 @@ export async function addMember(ctx: Ctx, householdId: string, input: { version:
     await refreshHouseholdFacts(tx, county, [householdId]);
     await tx.execute('UPDATE households SET version = version + 1, updated_at = now(), updated_by = $3 WHERE county_code = $1 AND id = $2', [county, householdId, ctx.actor.id]);
     await recordEvent(tx, ctx, { countyCode: county, householdId, memberId, entity: 'member', action: 'create', after: { ...m, idNumber: maskIdNumber(m.idNumber) }, source: 'api', reason: input.reason });
+    await followHouseholdSize(tx, ctx, county, householdId, input.reason);
     await audit(tx, ctx.actor, ctx.requestId, { action: 'member.create', targetType: 'member', targetId: memberId, countyCode: county, details: { householdId } });
     return assembleHousehold(tx, await loadScoped(ctx, tx, householdId), true);
   });
@@ -695,6 +683,16 @@ export async function updateMember(ctx: Ctx, householdId: string, memberId: stri
   });
 }
 
+/**
+ * After a member joins or leaves: this year's income row (Lanzhou's calendar year) counts the
+ * members now in the household, and its per-capita net follows (registry/income.ts, the one writer).
+ */
+async function followHouseholdSize(tx: Queryable, ctx: Ctx, county: string, householdId: string, reason: string | undefined): Promise<void> {
+  const year = Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4));
+  const d = await refreshHouseholdSize(tx, county, householdId, year);
+  if (d) await recordEvent(tx, ctx, { countyCode: county, householdId, entity: 'income', action: 'update', before: d.before, after: d.after, source: 'api', reason });
+}
+
 /** A member leaves the household (death, marriage out, …): kept with the date and reason. */
 export async function removeMember(ctx: Ctx, householdId: string, memberId: string, input: { version: number; reason: string }): Promise<HouseholdView> {
   assertCan(ctx.actor, 'registry.write');
@@ -712,6 +710,7 @@ export async function removeMember(ctx: Ctx, householdId: string, memberId: stri
     await refreshHouseholdFacts(tx, county, [householdId]);
     await tx.execute('UPDATE households SET version = version + 1, updated_at = now(), updated_by = $3 WHERE county_code = $1 AND id = $2', [county, householdId, ctx.actor.id]);
     await recordEvent(tx, ctx, { countyCode: county, householdId, memberId, entity: 'member', action: 'leave', before: { name: row.name }, after: { leftReason: reason }, source: 'api', reason });
+    await followHouseholdSize(tx, ctx, county, householdId, reason);
     await audit(tx, ctx.actor, ctx.requestId, { action: 'member.leave', targetType: 'member', targetId: memberId, countyCode: county, details: { householdId, reason } });
     return assembleHousehold(tx, await loadScoped(ctx, tx, householdId), true);
   });

@@ -1,4 +1,4 @@
-import { AimOutlined, AlertOutlined, AuditOutlined, BarChartOutlined, DiffOutlined, FundOutlined, LogoutOutlined, MenuOutlined, SettingOutlined, SolutionOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
+import { AimOutlined, AlertOutlined, AuditOutlined, BarChartOutlined, CalculatorOutlined, ClusterOutlined, DiffOutlined, FundOutlined, LogoutOutlined, MenuOutlined, ReadOutlined, SettingOutlined, SolutionOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Suspense, useState } from 'react';
@@ -46,6 +46,8 @@ export function AppLayout() {
     ...(can(me, 'monitoring.read') ? [{ key: '/monitoring', icon: <AlertOutlined />, label: t('menuMonitoring') }] : []),
     ...(can(me, 'standards.read') ? [{ key: '/standards', icon: <SettingOutlined />, label: t('menuStandards') }] : []),
     ...(can(me, 'targets.read') ? [{ key: '/targets', icon: <AimOutlined />, label: t('menuTargets') }] : []),
+    ...(can(me, 'cadres.read') ? [{ key: '/cadres', icon: <SolutionOutlined />, label: t('menuCadres') }, { key: '/teams', icon: <ClusterOutlined />, label: t('menuTeams') }] : []),
+    ...(can(me, 'policy.read') ? [{ key: '/catalog', icon: <ReadOutlined />, label: t('menuCatalog') }, { key: '/calculators', icon: <CalculatorOutlined />, label: t('menuCalculators') }] : []),
   ];
   // The open screen: the menu entry whose path is the longest prefix of the location.
   const section = items.map((i) => i.key).filter((k) => (k === '/' ? location.pathname === '/' : location.pathname.startsWith(k)))

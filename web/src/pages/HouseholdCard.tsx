@@ -1,21 +1,27 @@
 import { ArrowLeftOutlined, PrinterOutlined } from '@ant-design/icons';
 import { Button, Result } from 'antd';
 import { useNavigate, useParams } from 'react-router';
+import { useAssistanceSummary, useBenefits } from '../api/assistance';
 import { useHousehold } from '../api/queries';
+import { can, useCurrentUser } from '../auth';
 import { PageLoading } from '../components/PageLoading';
 import { useI18n } from '../i18n';
 import { fmtMoney, yesNo } from '../lib/format';
 
 /**
  * 明白卡: the household card a cadre prints on A4 and leaves with the family. The helper, the
- * plan and the policies come from the assistance module (a later issue), so they say
- * 「暂未录入」 rather than inventing anything. Personal data stays masked.
+ * plan and the policies come from the assistance module; what is not entered says 「暂未录入」
+ * rather than inventing anything. Personal data stays masked.
  */
 export default function HouseholdCard() {
   const { id = '' } = useParams();
   const { t } = useI18n();
   const navigate = useNavigate();
   const h = useHousehold(id);
+  const me = useCurrentUser();
+  const assistance = can(me, 'assistance.read');
+  const summary = useAssistanceSummary(id, assistance);
+  const benefits = useBenefits(id, assistance);
   if (h.isPending) return <PageLoading />;
   if (h.error) return <Result status="404" title={h.error.message} />;
   const hh = h.data;
@@ -23,6 +29,9 @@ export default function HouseholdCard() {
   const head = members.find((m) => m.relation === '户主');
   const income = hh.incomes[0];
   const pending = <span className="pending">{t('notEntered')}</span>;
+  const plan = summary.data?.currentPlan ?? null;
+  const helpers = summary.data?.helpers ?? [];
+  const received = (benefits.data?.items ?? []).filter((b) => !b.voidedAt).slice(0, 8);
   const today = new Date();
 
   return (
@@ -80,18 +89,32 @@ export default function HouseholdCard() {
         </table>
 
         <h2>{t('planHeadline')}</h2>
-        <table><tbody><tr><td>{pending}</td></tr></tbody></table>
+        <table>
+          <tbody>
+            {plan ? (
+              <>
+                <tr><th>计划年度</th><td>{plan.year} 年（{plan.status === 'approved' ? '已审核' : '草稿'}）</td><th>收入目标</th><td>{plan.incomeTarget === null ? '—' : `${fmtMoney(plan.incomeTarget)} 元/人`}</td></tr>
+                <tr><th>帮扶措施</th><td colSpan={3}>{plan.measures.filter((m) => m.status !== 'cancelled').map((m) => `${m.title ?? m.measureCode}（${m.clause ?? ''}）`).join('；') || '—'}</td></tr>
+              </>
+            ) : <tr><td>{pending}</td></tr>}
+          </tbody>
+        </table>
 
         <h2>{t('helper')}</h2>
         <table>
           <tbody>
-            <tr><th>姓名</th><td>{pending}</td><th>单位职务</th><td>{pending}</td></tr>
-            <tr><th>联系电话</th><td colSpan={3}>{pending}</td></tr>
+            {helpers.length ? helpers.map((x) => <tr key={x.pairingId}><th>姓名</th><td>{x.name}</td><th>工作单位</th><td>{x.unit}</td></tr>)
+              : <tr><th>姓名</th><td>{pending}</td><th>工作单位</th><td>{pending}</td></tr>}
           </tbody>
         </table>
 
         <h2>{t('policies')}</h2>
-        <table><tbody><tr><td>{pending}</td></tr></tbody></table>
+        <table>
+          <tbody>
+            {received.length ? received.map((b) => <tr key={b.id}><td>{b.paidOn}</td><td>{b.measureTitle ?? b.measureCode}</td><td>{fmtMoney(b.amount)} 元</td><td>{b.department}</td></tr>)
+              : <tr><td>{pending}</td></tr>}
+          </tbody>
+        </table>
 
         <h2>{t('contact')}</h2>
         <table>

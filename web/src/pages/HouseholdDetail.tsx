@@ -15,6 +15,7 @@ import { MemberForm, type MemberFormValues } from '../components/MemberForm';
 import { PageLoading } from '../components/PageLoading';
 import { useSaveError } from '../components/useSaveError';
 import { useI18n } from '../i18n';
+import { AssistanceBrief } from './assistance/AssistanceBrief';
 import { fmtMoney, fmtTime, STATUS_COLORS, yesNo } from '../lib/format';
 import { notifySuccess } from '../lib/notify';
 
@@ -315,6 +316,7 @@ export default function HouseholdDetail() {
           </Card>
         </Col>
         <Col xs={24} xl={8}>
+          <AssistanceBrief householdId={id} />
           <Card size="small" title={t('timeline')}>
             <EventTimeline events={events.data} fields={fields.data} />
           </Card>
