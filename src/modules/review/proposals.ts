@@ -11,7 +11,7 @@ import { maskAccount, maskIdNumber, maskPhone } from '../../domain/mask.js';
 import { assertCan } from '../access/policy.js';
 import { actorCovers, scopeSql, subtreeRange } from '../access/scope.js';
 import { applyDecision, householdFacts, insertHousehold, validateNewHousehold, type DecidedChange } from '../registry/service.js';
-import { decisionChecks } from './checks.js';
+import { decisionChecks, type DecisionCheck } from './checks.js';
 import { todayCn } from './cycles.js';
 
 /**
@@ -45,7 +45,7 @@ export interface Proposal {
   noticeId: string | null;
   decidedAt: string | null;
   decidedByName: string | null;
-  checks: unknown;
+  checks: DecisionCheck | null;
   createdByName: string;
   createdAt: string;
   updatedAt: string;
@@ -258,7 +258,7 @@ export async function getProposalTx(ctx: Ctx, tx: Queryable, id: string): Promis
 }
 
 export interface ProposalDetail extends ProposalView {
-  history: { stepIndex: number; stepKey: string; action: string; username: string; displayName: string; role: string; comment: string | null; evidence: unknown; at: string }[];
+  history: { stepIndex: number; stepKey: string; action: string; username: string; displayName: string; role: string; comment: string | null; evidence: Record<string, unknown> | null; at: string }[];
   objections: { id: string; noticeId: string; channel: string; content: string; status: string; resolution: string | null; resolvedByName: string | null; createdAt: string }[];
 }
 

@@ -60,7 +60,7 @@ export default function ProposalDetail() {
   if (!q.data) return <Alert type="error" message="申报不存在或不在您的辖区内" />;
   const p = q.data;
   const step = p.currentStep;
-  const mine = !!step && step.roles.includes(me.role) && (p.state === 'in_progress' || (p.state === 'approved' && step.kind === 'announce'));
+  const mine = !!step && (step.roles as readonly string[]).includes(me.role) && (p.state === 'in_progress' || (p.state === 'approved' && step.kind === 'announce'));
   const openObjections = p.objections.filter((o) => o.status === 'open');
   const st = STATE_LABELS[p.state]!;
 

@@ -82,7 +82,7 @@ function ProposalTable({ inbox = false, cycles = [] }: { inbox?: boolean; cycles
   // A notice can be posted for proposals of one type at the same notice step (the server checks the village too).
   const noticeable = selected.length > 0 && selected.every((p) => p.currentStep && (p.currentStep.kind === 'notice' || p.currentStep.kind === 'announce')
     && p.currentStep.key === selected[0]!.currentStep!.key && p.type === selected[0]!.type && !p.noticeId
-    && p.currentStep.roles.includes(me.role));
+    && (p.currentStep.roles as readonly string[]).includes(me.role));
   const post = useMutation({
     mutationFn: () => api.post<Notice>('/api/review/notices', { proposalIds: selected.map((p) => p.id) }),
     onSuccess: (n) => {
