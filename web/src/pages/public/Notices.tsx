@@ -8,7 +8,7 @@ import { PageLoading } from '../../components/PageLoading';
 import { useI18n } from '../../i18n';
 import { notifySuccess, showError } from '../../lib/notify';
 import { useReviewText } from '../review/text';
-import type { Notice } from '../review/types';
+import type { PublicNotice as Notice } from '../review/types';
 
 /**
  * The public notice board (公示公告), open without login: each notice as posted, names masked, no ID
