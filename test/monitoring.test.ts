@@ -305,11 +305,12 @@ describe('回头看 and 回头帮', () => {
     expect((await ok('other-county', 'GET', '/api/monitoring/inspections')).total).toBe(0);
     const task = tasks[0];
     expect((await req('other-county', 'POST', `/api/monitoring/inspections/${task.id}/record`, { visitedOn: TODAY, findings: '家中收入稳定', riskFound: false, version: task.version })).statusCode).toBe(404);
-    const noKind = await req('village1', 'POST', `/api/monitoring/inspections/${task.id}/record`, { visitedOn: TODAY, findings: '户主务工返乡，收入减少', riskFound: true, version: task.version });
+    // The sample is drawn by household id, so the task may be in either village: the county records it.
+    const noKind = await req('county', 'POST', `/api/monitoring/inspections/${task.id}/record`, { visitedOn: TODAY, findings: '户主务工返乡，收入减少', riskFound: true, version: task.version });
     expect(noKind.json().details.errors[0].field).toBe('riskKind');
-    const rec = await ok('village1', 'POST', `/api/monitoring/inspections/${task.id}/record`, { visitedOn: TODAY, findings: '户主务工返乡，收入减少', riskFound: true, riskKind: 'INCOME', version: task.version }, 200);
+    const rec = await ok('county', 'POST', `/api/monitoring/inspections/${task.id}/record`, { visitedOn: TODAY, findings: '户主务工返乡，收入减少', riskFound: true, riskKind: 'INCOME', version: task.version }, 200);
     expect(rec.clueId).toBeTruthy();
-    const clue = (await ok('village1', 'GET', '/api/monitoring/clues?source=cadre_visit')).items.find((c: { id: string }) => c.id === rec.clueId);
+    const clue = (await ok('county', 'GET', '/api/monitoring/clues?source=cadre_visit')).items.find((c: { id: string }) => c.id === rec.clueId);
     expect(clue).toMatchObject({ kind: 'INCOME', firstSeen: TODAY, description: '回头看（2021Q4）：户主务工返乡，收入减少' });
   });
 
