@@ -22,7 +22,8 @@ export default function HouseholdCard() {
   const assistance = can(me, 'assistance.read');
   const summary = useAssistanceSummary(id, assistance);
   const benefits = useBenefits(id, assistance);
-  if (h.isPending) return <PageLoading />;
+  // The card is printed: wait for the plan and the policies too, so it never shows 「暂未录入」 for data still loading.
+  if (h.isPending || (assistance && (summary.isPending || benefits.isPending))) return <PageLoading />;
   if (h.error) return <Result status="404" title={h.error.message} />;
   const hh = h.data;
   const members = hh.members.filter((m) => !m.leftAt);
