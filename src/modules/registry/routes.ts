@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db.js';
 import { ValidationError } from '../../core/errors.js';
 import { DICTIONARIES } from '../../domain/dictionaries.js';
 import { ctxOf } from '../../server/auth.js';
+import { sendXlsxFile } from '../../server/download.js';
 import { assertCan } from '../access/policy.js';
 import { exportRegistry } from './export.js';
 import { importErrors, writeImportErrors, writeImportTemplate } from './import-files.js';
@@ -140,7 +141,7 @@ export function registryRoutes(app: FastifyInstance, db: Db): void {
   r.get('/api/imports/template', { schema: { tags, summary: '下载空白导入模板（.xlsx：户信息、家庭成员两个工作表及填写说明）' } }, async (request, reply) => {
     const ctx = ctxOf(db, request);
     assertCan(ctx.actor, 'registry.import');
-    return sendTempFile(reply, (file) => writeImportTemplate(file), 'template.xlsx', '建档立卡导入模板.xlsx');
+    return sendXlsxFile(reply, (file) => writeImportTemplate(file), 'template.xlsx', '建档立卡导入模板.xlsx');
   });
 
   r.get('/api/imports/:id/errors', {
@@ -148,7 +149,7 @@ export function registryRoutes(app: FastifyInstance, db: Db): void {
   }, async (request, reply) => {
     const ctx = ctxOf(db, request);
     const batch = await importErrors(ctx, request.params.id);
-    return sendTempFile(reply, (file) => writeImportErrors(file, batch.errors), 'import-errors.xlsx', `导入错误清单_${batch.fileName.replace(/\.[^.]*$/, '')}.xlsx`);
+    return sendXlsxFile(reply, (file) => writeImportErrors(file, batch.errors), 'import-errors.xlsx', `导入错误清单_${batch.fileName.replace(/\.[^.]*$/, '')}.xlsx`);
   });
 
   r.get('/api/exports/registry', {
@@ -171,22 +172,4 @@ export function registryRoutes(app: FastifyInstance, db: Db): void {
       .header('content-disposition', `attachment; filename="registry.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
       .send(stream);
   });
-}
-
-/** Writes a file into a temporary directory, streams it as an .xlsx download, then removes it. */
-async function sendTempFile(reply: FastifyReply, write: (file: string) => Promise<unknown>, asciiName: string, name: string): Promise<FastifyReply> {
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'tuopin-file-'));
-  const file = path.join(dir, asciiName);
-  try {
-    await write(file);
-  } catch (e) {
-    await fs.promises.rm(dir, { recursive: true, force: true });
-    throw e;
-  }
-  const stream = fs.createReadStream(file);
-  stream.on('close', () => void fs.promises.rm(dir, { recursive: true, force: true }));
-  return reply
-    .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    .header('content-disposition', `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`)
-    .send(stream);
 }

@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db.js';
 import { ENTRY_STATUSES } from '../../domain/targets/entry.js';
 import { ctxOf } from '../../server/auth.js';
+import { sendXlsxFile } from '../../server/download.js';
 import { actOnEntry, listEntries, reportedTargets, saveEntry } from './entries.js';
 import { addReport, cadenceStatus, completeTask, createGroup, createTask, listGroups, listTasks } from './dispatch.js';
 import { exportIncidence, exportProgress } from './export.js';
@@ -107,14 +105,14 @@ export function targetsRoutes(app: FastifyInstance, db: Db): void {
       tags, summary: '导出目标进度（.xlsx）：全部目标的计划值、实际值、红黄绿状态，及分县进度（各期间）',
       querystring: z.object({ year: Year.optional(), region: Code.optional().describe('区划代码（默认本人辖区）') }),
     },
-  }, async (request, reply) => sendXlsx(reply, `目标进度_${today()}.xlsx`, (file) => exportProgress(ctxOf(db, request), file, request.query)));
+  }, async (request, reply) => sendXlsxFile(reply, (file) => exportProgress(ctxOf(db, request), file, request.query), 'report.xlsx', `目标进度_${today()}.xlsx`));
 
   r.get('/api/exports/incidence', {
     schema: {
       tags, summary: '导出人口与贫困发生率（.xlsx）：按乡镇、按村',
       querystring: z.object({ region: Code.optional().describe('区划代码（默认本人辖区）'), period: z.string().max(10).optional().describe('current 或年度 YYYY') }),
     },
-  }, async (request, reply) => sendXlsx(reply, `人口与贫困发生率_${today()}.xlsx`, (file) => exportIncidence(ctxOf(db, request), file, request.query)));
+  }, async (request, reply) => sendXlsxFile(reply, (file) => exportIncidence(ctxOf(db, request), file, request.query), 'report.xlsx', `人口与贫困发生率_${today()}.xlsx`));
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -188,22 +186,4 @@ export function dispatchRoutes(app: FastifyInstance, db: Db): void {
       response: { 200: z.object({ items: z.array(CadenceRowSchema) }) },
     },
   }, async (request) => ({ items: await cadenceStatus(ctxOf(db, request), request.query) }));
-}
-
-/** Writes the workbook to a temporary file, streams it, and removes it afterwards (or on failure). */
-async function sendXlsx(reply: FastifyReply, name: string, write: (file: string) => Promise<unknown>) {
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'tuopin-report-'));
-  const file = path.join(dir, 'report.xlsx');
-  try {
-    await write(file);
-  } catch (e) {
-    await fs.promises.rm(dir, { recursive: true, force: true });
-    throw e;
-  }
-  const stream = fs.createReadStream(file);
-  stream.on('close', () => void fs.promises.rm(dir, { recursive: true, force: true }));
-  return reply
-    .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    .header('content-disposition', `attachment; filename="report.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
-    .send(stream);
 }
