@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
-import { apiSession, btn, launch, login, newPage, type Watched } from './support/browser.js';
+import { apiSession, btn, chooseOption, launch, login, newPage, type Watched } from './support/browser.js';
 
 /**
  * 帮扶 pages (issue 4): the catalog, the calculators, pairing a cadre (seen on the household and on
@@ -52,9 +52,8 @@ afterAll(async () => {
 /** The machine is shared: give the page time (vitest's default poll is 1 s). */
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000 });
 
-async function pickOption(label: string | RegExp, option: string | RegExp, scope = w.page.locator('.ant-modal:visible')) {
-  await scope.getByLabel(label).first().click();
-  await w.page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+async function pickOption(label: string | RegExp, option: string, scope = w.page.locator('.ant-modal:visible')) {
+  await chooseOption(w.page, scope.getByLabel(label).first(), option);
 }
 
 describe('catalog and calculators', () => {
@@ -104,9 +103,7 @@ describe('pairing, plan, benefits, 两不愁三保障', () => {
     await w.page.goto(`/households/${hh.id}/assistance?tab=pairing`);
     await w.page.getByTestId('add-pairing').click();
     const modal = w.page.locator('.ant-modal:visible');
-    await modal.getByRole('combobox').first().click();
-    await w.page.keyboard.type(CADRE);
-    await w.page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: CADRE }).first().click();
+    await chooseOption(w.page, modal.getByRole('combobox').first(), CADRE, { type: CADRE });
     await modal.getByRole('button', { name: btn('保存') }).click();
     await poll(() => w.page.getByTestId('pairing-tab').innerText()).toContain(CADRE);
     expect(await w.page.getByTestId('pairing-tab').innerText()).toContain('结对中');
@@ -136,9 +133,7 @@ describe('pairing, plan, benefits, 两不愁三保障', () => {
     expect(await w.page.getByTestId('plan-goals').innerText()).toContain('住房安全有保障');
     // A measure from the catalog, found by keyword; its clause shows before saving.
     await w.page.getByTestId('add-measure').click();
-    await modal.getByTestId('measure-picker').click();
-    await w.page.keyboard.type('公益性');
-    await w.page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '村级公益性岗位' }).first().click();
+    await chooseOption(w.page, modal.getByTestId('measure-picker'), '村级公益性岗位', { type: '公益性' });
     await poll(() => modal.getByTestId('measure-PUBLIC_WELFARE_POST').innerText()).toContain('二(二)3');
     await modal.getByLabel('县级财政资金').fill('3000');
     await modal.getByLabel('农户自筹').fill('500');
@@ -196,9 +191,7 @@ describe('pairing, plan, benefits, 两不愁三保障', () => {
     await w.page.goto(`/households/${hh.id}/assistance?tab=benefits`);
     await w.page.getByTestId('add-benefit').click();
     const modal = w.page.locator('.ant-modal:visible');
-    await modal.getByTestId('measure-picker').click();
-    await w.page.keyboard.type('退耕');
-    await w.page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '退耕还林' }).first().click();
+    await chooseOption(w.page, modal.getByTestId('measure-picker'), '退耕还林', { type: '退耕' });
     await modal.getByLabel('金额（元）').fill('1200');
     await modal.getByLabel('计入年度').fill(String(year));
     await modal.getByLabel('发放部门').fill('县林业局');
@@ -244,9 +237,7 @@ describe('village team', () => {
     await w.page.goto(`/teams?village=${hh.villageCode}`);
     await w.page.getByTestId('add-team-member').click();
     const modal = w.page.locator('.ant-modal:visible');
-    await modal.getByRole('combobox').first().click();
-    await w.page.keyboard.type(CADRE);
-    await w.page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: CADRE }).first().click();
+    await chooseOption(w.page, modal.getByRole('combobox').first(), CADRE, { type: CADRE });
     await pickOption('职务', '第一书记');
     await modal.getByRole('button', { name: btn('保存') }).click();
     await poll(() => w.page.getByTestId('first-secretary').innerText()).toContain(CADRE);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
-import { apiSession, btn, launch, login, newPage, type Watched } from './support/browser.js';
+import { apiSession, btn, chooseOption, launch, login, newPage, type Watched } from './support/browser.js';
 
 /**
  * 动态管理 in the browser: the demo village's inbox, signing a step with its evidence, posting a
@@ -84,8 +84,7 @@ describe('dynamic management', () => {
       expect(await pub.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await pub.page.screenshot({ path: path.join(shots, 'public-notice-phone.png'), fullPage: true });
       const form = pub.page.getByTestId('objection-form');
-      await form.locator('.ant-select').click();
-      await pub.page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: removal.number }).click();
+      await chooseOption(pub.page, form.locator('.ant-select'), removal.number);
       await pub.page.getByLabel('异议内容').fill('户主之子已于今年辞去公职回村务农');
       await pub.page.getByRole('button', { name: btn('提交') }).click();
       await expect.poll(() => sheet.innerText(), { timeout: 10_000 }).toContain('有异议，复核中');

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's chromium (apt-get install chromium); playwright never downloads a browser here. */
 export const CHROMIUM = process.env.TUOPIN_CHROMIUM ?? '/usr/bin/chromium';
@@ -91,4 +92,29 @@ export async function canvasInk(page: Page, selector: string): Promise<number> {
     for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
     return n;
   });
+}
+
+/**
+ * Picks one option of an antd Select and waits until the Select shows it. `select` is the Select
+ * or any element inside it (its search input, found by label). On a loaded machine a click can
+ * land while the dropdown's virtual list re-renders and be lost, so a pick that does not show
+ * is tried again (three times in all) instead of failing later on a form without the value.
+ */
+export async function chooseOption(page: Page, select: Locator, option: string, opts: { type?: string } = {}): Promise<void> {
+  const root = select.locator('xpath=ancestor-or-self::div[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+  const dropdown = page.locator('.ant-select-dropdown:visible');
+  for (let attempt = 1; ; attempt++) {
+    if (attempt === 1 || (await dropdown.count()) === 0) {
+      await select.click();
+      if (opts.type) await page.keyboard.type(opts.type);
+    }
+    await dropdown.locator('.ant-select-item-option', { hasText: option }).first().click();
+    try {
+      // The Select's own text is its chosen label(s) or the placeholder; the dropdown is portaled elsewhere.
+      await expect.poll(() => root.innerText(), { timeout: 5_000 }).toContain(option);
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
 }
