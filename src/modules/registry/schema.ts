@@ -89,6 +89,10 @@ export const households = pgTable(
     // Households without an income figure come last in both directions: one index per direction.
     index('households_list_income_asc_idx').on(t.perCapitaNet.asc().nullsLast(), t.householdNumber.asc()),
     index('households_list_income_desc_idx').on(t.perCapitaNet.desc().nullsLast(), t.householdNumber.desc().nullsFirst()),
+    // The same within one status (the list's most common filter): without it, 未脱贫 by income
+    // descending walks past every exited household first (they have the higher incomes).
+    index('households_list_status_income_asc_idx').on(t.povertyStatus, t.perCapitaNet.asc().nullsLast(), t.householdNumber.asc()),
+    index('households_list_status_income_desc_idx').on(t.povertyStatus, t.perCapitaNet.desc().nullsLast(), t.householdNumber.desc().nullsFirst()),
     // Name search: one GIN key per character of the current members' names (1–3 character
     // queries; LIKE rechecks the order). Built-in functions only, the same on both engines —
     // pg_trgm makes no trigrams from Chinese text under the C locale PGlite runs with.

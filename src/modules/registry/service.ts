@@ -235,7 +235,11 @@ export function searchWhere(ctx: Ctx, q: SearchQuery, params: unknown[]): string
       else params.pop();
     }
   }
-  if (q.status?.length) {
+  if (q.status?.length === 1) {
+    // One status as an equality, so an index led by the status gives the sorted page.
+    params.push(q.status[0]);
+    where.push(`h.poverty_status = $${params.length}`);
+  } else if (q.status?.length) {
     params.push(q.status);
     where.push(`h.poverty_status = ANY($${params.length})`);
   } else if (!q.includeRemoved) {

@@ -1,0 +1,2 @@
+CREATE INDEX "households_list_status_income_asc_idx" ON "households" USING btree ("poverty_status","per_capita_net","household_number");--> statement-breakpoint
+CREATE INDEX "households_list_status_income_desc_idx" ON "households" USING btree ("poverty_status","per_capita_net" DESC NULLS LAST,"household_number" DESC NULLS FIRST);
