@@ -8,7 +8,8 @@ import { apiSession, btn, launch, login, newPage, type Watched } from './support
 /**
  * 数据比对 in the browser: a county office uploads a 户籍 file with a bad row, sees the columns,
  * the sample rows and the rejected row before comparing, compares, filters the findings; the
- * village cadre confirms one and dismisses another; the summary shows them by kind and region.
+ * village cadre confirms one (which opens a 剔除 proposal, linked from the row) and dismisses another;
+ * the summary shows them by kind and region.
  */
 const baseURL = inject('baseURL');
 const shots = inject('screenshotDir');
@@ -161,6 +162,13 @@ describe('comparison pages', { timeout: 300_000 }, () => {
     await page.screenshot({ path: path.join(shots, 'comparison-verify.png'), fullPage: true });
     await dialog.getByTestId('verify-ok').click();
     await expect.poll(() => row(people[0]!.name).getByTestId('finding-status').innerText(), { timeout: 45_000 }).toBe('属实');
+    // The demo has an open cycle: the confirmation made (or linked) a 剔除 proposal, and the row links to it.
+    const opened = row(people[0]!.name).getByTestId('finding-opened');
+    await expect.poll(() => opened.innerText(), { timeout: 45_000 }).toMatch(/(剔除申报|已关联申报)\s*SQ\d{6}-\d{4}Q\d-\d{5}/);
+    await opened.locator('a').click();
+    await page.waitForURL(/\/review\/proposals\/[0-9a-f-]{36}$/);
+    await page.goBack();
+    await page.waitForURL(/\/comparison\/findings/);
 
     await row(people[1]!.name).getByTestId('finding-dismiss').click();
     await page.getByRole('dialog').getByTestId('verify-reason').fill('户籍登记错误，本人健在，已联系派出所更正');
@@ -174,6 +182,11 @@ describe('comparison pages', { timeout: 300_000 }, () => {
     await pick(page, '状态', '不属实', true);
     await expect.poll(() => page.getByTestId('findings-total').innerText(), { timeout: 45_000 }).toBe('共 1 条线索');
     expect(await page.getByTestId('findings-table').innerText()).toContain(people[1]!.name);
+    // A dismissal opened nothing.
+    expect(await row(people[1]!.name).getByTestId('finding-opened').count()).toBe(0);
+    // The village cadre's 识别候选 list is a tab of 动态管理.
+    await page.goto('/review?tab=candidates');
+    await page.getByTestId('candidates-table').waitFor();
     expect(village.errors).toEqual([]);
   });
 

@@ -18,6 +18,7 @@ export const DISTRIBUTION: Record<string, Distribution> = {
   household_counts: byCounty,
   change_events: byCounty,
   comparison_findings: byCounty,
+  comparison_candidates: byCounty,
   pairings: byCounty,
   village_team_members: byCounty,
   assistance_plans: byCounty,

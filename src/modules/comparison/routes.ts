@@ -12,7 +12,9 @@ import { assertCan } from '../access/policy.js';
 import { compareDataset, previewDataset } from './compare.js';
 import { KINDS } from './kinds.js';
 import { FINDING_CODES } from './rules.js';
-import { findingSummary, getDataset, listDatasets, listFindings, listRules, setRuleParams, STATUSES, verifyFinding } from './service.js';
+import { listCandidates, proposeFromCandidate } from './candidates.js';
+import { findingSummary, getDataset, listDatasets, listFindings, listRules, setRuleParams, STATUSES } from './service.js';
+import { openFindingNow, verifyFinding } from './verify.js';
 
 const boolish = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).optional().transform((v) => v === true || v === '1' || v === 'true');
 const IdParam = z.object({ id: z.string().max(64) });
@@ -34,6 +36,24 @@ const VerifyBody = z.object({
   decision: z.enum(['confirm', 'dismiss']).describe('confirm 属实 / dismiss 不属实'),
   reason: z.string().min(2).max(1000).describe('核实意见'),
   version: z.number().int().optional(),
+  villageCode: z.string().max(12).optional().describe('DIBAO_NOT_REGISTERED：此人所在的村（12 位区划代码），生成识别候选'),
+});
+
+const CandidatesQuery = z.object({
+  status: z.enum(['open', 'proposed']).optional(),
+  region: Region,
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  unmasked: boolish.describe('显示完整证件号码（需权限，记入审计）'),
+});
+
+const CandidateProposalBody = z.object({
+  reason: z.string().max(1500).describe('申报理由'),
+  household: z.object({
+    household: z.record(z.string(), z.unknown()),
+    members: z.array(z.record(z.string(), z.unknown())).min(1).max(30),
+    income: z.record(z.string(), z.unknown()).nullable().optional(),
+  }).describe('申请户的户信息和家庭成员（候选人须在成员中，证件号码可为列表中的脱敏形式）'),
 });
 
 const UploadFields = z.object({
@@ -92,6 +112,17 @@ export function comparisonRoutes(app: FastifyInstance, db: Db): void {
 
   r.post('/api/comparison/findings/:id/verify', { schema: { tags, summary: '核实线索：属实或不属实（须填原因）', params: IdParam, body: VerifyBody } }, async (request) =>
     verifyFinding(ctxOf(db, request), request.params.id, request.body));
+
+  r.post('/api/comparison/findings/:id/open', {
+    schema: { tags, summary: '立即申报：已确认的剔除线索在开启周期后生成剔除申报（幂等：已生成或已关联的原样返回）', params: IdParam },
+  }, async (request) => openFindingNow(ctxOf(db, request), request.params.id));
+
+  r.get('/api/comparison/candidates', { schema: { tags, summary: '识别候选（低保对象未纳入建档立卡，核实属实后由村评议）', querystring: CandidatesQuery } }, async (request) =>
+    listCandidates(ctxOf(db, request), request.query));
+
+  r.post('/api/comparison/candidates/:id/proposal', {
+    schema: { tags, summary: '由识别候选提出识别申报（候选人须为家庭成员）', params: IdParam, body: CandidateProposalBody },
+  }, async (request, reply) => reply.status(201).send(await proposeFromCandidate(ctxOf(db, request), request.params.id, request.body)));
 
   r.get('/api/comparison/summary', {
     schema: { tags, summary: '按类别和区划汇总', querystring: z.object({ region: Region, kind: z.enum(KINDS).optional() }) },

@@ -14,7 +14,7 @@ export const FINDING_CODES = [
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
-/** What a confirmed finding would open (those workflows do not exist yet; the finding records it). */
+/** What a confirmed finding opens (verify.ts): a 剔除 proposal, a monitoring warning (by the scan), an identification candidate. */
 export type Opens = 'removal-proposal' | 'monitoring-warning' | 'identification-candidate';
 
 export interface RuleDef {

@@ -95,6 +95,18 @@ export const comparisonFindings = pgTable(
     lastDatasetId: uuid('last_dataset_id').notNull(),
     closedByDatasetId: uuid('closed_by_dataset_id'),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /**
+     * What the confirmation opened (opens.ts): created / linked (a removal proposal, made or an
+     * in-progress one of the household), pending (no open review cycle: "open now" later), blocked
+     * (the workflow refused; open_note says why), candidate (an identification candidate), scan (the
+     * monitoring scan raises the warning). Null until confirmed, and for a dismissed finding.
+     */
+    openState: text('open_state'),
+    openedProposalId: uuid('opened_proposal_id'),
+    openedProposalNumber: text('opened_proposal_number'),
+    candidateId: uuid('candidate_id'),
+    openNote: text('open_note'),
+    openedAt: timestamp('opened_at', { withTimezone: true }),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -106,5 +118,46 @@ export const comparisonFindings = pgTable(
     index('comparison_findings_status_idx').on(t.countyCode, t.status, t.kind),
     index('comparison_findings_village_idx').on(t.villageCode),
     index('comparison_findings_last_idx').on(t.lastDatasetId),
+  ],
+);
+
+/**
+ * 识别候选 (by county of the village): a person a confirmed DIBAO_NOT_REGISTERED finding shows is
+ * on 低保 class 一/二 but not in the registry, to be assessed by the village. One per finding; a
+ * later finding about the same person links to the open candidate. open → proposed (an identify
+ * proposal was started from it: proposal_id / proposal_number).
+ */
+export const comparisonCandidates = pgTable(
+  'comparison_candidates',
+  {
+    countyCode: varchar('county_code', { length: 6 }).notNull(),
+    id: uuid('id').notNull(),
+    findingId: uuid('finding_id').notNull(),
+    idNumber: varchar('id_number', { length: 18 }).notNull(),
+    name: text('name'),
+    /** The village where the person lives, named by the confirming cadre. */
+    villageCode: varchar('village_code', { length: 12 }).notNull(),
+    code: text('code').notNull(),
+    year: integer('year'),
+    evidence: jsonb('evidence').notNull(),
+    /** The confirming cadre's reason. */
+    reason: text('reason').notNull(),
+    status: text('status').notNull().default('open'),
+    proposalId: uuid('proposal_id'),
+    proposalNumber: text('proposal_number'),
+    proposedByName: text('proposed_by_name'),
+    proposedAt: timestamp('proposed_at', { withTimezone: true }),
+    createdBy: uuid('created_by'),
+    createdByName: text('created_by_name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyCode, t.id] }),
+    unique('comparison_candidates_finding_uq').on(t.countyCode, t.findingId),
+    index('comparison_candidates_id_idx').on(t.id),
+    index('comparison_candidates_village_idx').on(t.villageCode, t.status),
+    index('comparison_candidates_person_idx').on(t.countyCode, t.idNumber),
   ],
 );

@@ -1,7 +1,7 @@
 import { audit } from '../../core/audit.js';
 import type { Ctx } from '../../core/context.js';
 import type { Queryable } from '../../core/db.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { assertCan, can } from '../access/policy.js';
 import { actorCovers, inSubtree, scopeSql, significantPrefix, subtreeRange } from '../access/scope.js';
 import { ROUTE_SQL } from './compare.js';
@@ -9,8 +9,8 @@ import { checkParams, effectiveRules, FINDING_CODES, RULES, type FindingCode } f
 
 /**
  * Findings and datasets: reading (scoped to the actor's regions, "not found" and "not allowed"
- * alike), verification by the cadres of the household's village, township or county, and the
- * summary by kind and region. A finding is routed by its household's village; a person outside the
+ * alike) and the summary by kind and region; verification by the cadres of the household's
+ * village, township or county, and what it opens, are in verify.ts. A finding is routed by its household's village; a person outside the
  * registry by the county of the ID number (or the city office when outside Lanzhou).
  */
 
@@ -41,21 +41,38 @@ export interface Finding {
   firstDatasetId: string;
   lastDatasetId: string;
   closedByDatasetId: string | null;
+  /** What the confirmation opened (verify.ts): created, linked, pending, blocked, candidate, scan; null before. */
+  openState: OpenState | null;
+  openedProposalId: string | null;
+  openedProposalNumber: string | null;
+  candidateId: string | null;
+  /** Why the proposal is pending or blocked, or which in-progress proposal it was linked to. */
+  openNote: string | null;
+  openedAt: string | null;
+  /** The identification candidate it opened, with the identify proposal started from it. */
+  candidate: { status: string; villageCode: string; proposalId: string | null; proposalNumber: string | null } | null;
   version: number;
   updatedAt: string;
 }
 
-const FINDING_SELECT = `f.id, f.county_code AS "countyCode", f.kind, f.code, f.rule_key AS "ruleKey", f.year, f.id_number AS "idNumber", f.name,
+export const OPEN_STATES = ['created', 'linked', 'pending', 'blocked', 'candidate', 'scan'] as const;
+export type OpenState = (typeof OPEN_STATES)[number];
+
+export const FINDING_SELECT = `f.id, f.county_code AS "countyCode", f.kind, f.code, f.rule_key AS "ruleKey", f.year, f.id_number AS "idNumber", f.name,
   f.household_id AS "householdId", f.household_number AS "householdNumber", f.member_id AS "memberId", f.village_code AS "villageCode",
   f.rule, f.evidence, f.status, f.opens, f.verified_by_name AS "verifiedByName", f.verified_at AS "verifiedAt", f.reason,
   f.dataset_id AS "datasetId", f.first_dataset_id AS "firstDatasetId", f.last_dataset_id AS "lastDatasetId",
-  f.closed_by_dataset_id AS "closedByDatasetId", f.version, f.updated_at AS "updatedAt"`;
+  f.closed_by_dataset_id AS "closedByDatasetId", f.open_state AS "openState", f.opened_proposal_id AS "openedProposalId",
+  f.opened_proposal_number AS "openedProposalNumber", f.candidate_id AS "candidateId", f.open_note AS "openNote", f.opened_at AS "openedAt",
+  (SELECT jsonb_build_object('status', c.status, 'villageCode', c.village_code, 'proposalId', c.proposal_id, 'proposalNumber', c.proposal_number)
+     FROM comparison_candidates c WHERE c.id = f.candidate_id) AS candidate,
+  f.version, f.updated_at AS "updatedAt"`;
 
 export function maskId(id: string): string {
   return id.length === 18 ? `${id.slice(0, 6)}********${id.slice(14)}` : '******';
 }
 
-function maskEvidence(e: unknown): unknown {
+export function maskEvidence(e: unknown): unknown {
   if (Array.isArray(e)) return e.map(maskEvidence);
   if (e && typeof e === 'object') {
     return Object.fromEntries(Object.entries(e as Record<string, unknown>).map(([k, v]) => [k, k === '证件号码' && typeof v === 'string' ? maskId(v) : maskEvidence(v)]));
@@ -76,7 +93,7 @@ export interface FindingQuery {
 }
 
 /** A region filter must lie within the actor's scope; otherwise it is "not found". */
-function regionFilter(ctx: Ctx, region: string | undefined, column: string, params: unknown[]): string {
+export function regionFilter(ctx: Ctx, region: string | undefined, column: string, params: unknown[]): string {
   if (!region) return 'TRUE';
   if (!/^\d{12}$/.test(region) || !actorCovers(ctx.actor, region)) throw new NotFoundError('区划不存在或不在您的辖区内');
   const { lo, hi } = subtreeRange(region);
@@ -132,47 +149,6 @@ export async function datasetFindings(ctx: Ctx, datasetId: string): Promise<Find
   return ctx.db.query<Finding>(
     `SELECT ${FINDING_SELECT} FROM comparison_findings f WHERE f.last_dataset_id = $1 AND ${scope} ORDER BY f.id_number, f.code, f.rule_key`, params,
   );
-}
-
-export interface VerifyInput {
-  decision: 'confirm' | 'dismiss';
-  reason: string;
-  version?: number;
-}
-
-/**
- * A cadre confirms or dismisses an open finding with a reason (audited). A confirmation records
- * what it opens (removal proposal, monitoring warning, identification candidate): those workflows
- * do not exist yet, so the finding keeps it in `opens` with status confirmed for them to pick up.
- */
-export async function verifyFinding(ctx: Ctx, id: string, input: VerifyInput): Promise<Finding> {
-  assertCan(ctx.actor, 'comparison.verify');
-  const reason = input.reason.trim();
-  if (reason.length < 2) throw new ValidationError('请填写核实意见（原因）', { column: 'reason' }, 'REASON_REQUIRED');
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError();
-  return ctx.db.transaction(async (tx) => {
-    const params: unknown[] = [id];
-    const scope = scopeSql(ctx.actor, ROUTE_SQL('f'), params);
-    const rows = await tx.query<Finding>(`SELECT ${FINDING_SELECT} FROM comparison_findings f WHERE f.id = $1 AND ${scope} FOR UPDATE`, params);
-    const f = rows[0];
-    if (!f) throw new NotFoundError();
-    if (input.version !== undefined && input.version !== f.version) throw new ConflictError('该线索已被他人更新，请刷新后重试', { version: f.version }, 'STALE_VERSION');
-    if (f.status !== 'open') throw new ConflictError(`该线索状态为「${f.status}」，只能核实待核实（open）的线索`, { status: f.status }, 'NOT_OPEN');
-    const status: FindingStatus = input.decision === 'confirm' ? 'confirmed' : 'dismissed';
-    await tx.execute(
-      `UPDATE comparison_findings SET status = $3, verified_by = $4, verified_by_name = $5, verified_at = now(), reason = $6,
-              version = version + 1, updated_at = now() WHERE county_code = $1 AND id = $2`,
-      [f.countyCode, f.id, status, ctx.actor.id, ctx.actor.displayName || ctx.actor.username, reason],
-    );
-    await audit(tx, ctx.actor, ctx.requestId, {
-      action: `comparison.${input.decision}`, targetType: 'comparison_finding', targetId: f.id, countyCode: f.countyCode,
-      details: { code: f.code, householdNumber: f.householdNumber, reason, opens: status === 'confirmed' ? f.opens : null },
-    });
-    const [after] = await tx.query<Finding>(`SELECT ${FINDING_SELECT} FROM comparison_findings f WHERE f.county_code = $1 AND f.id = $2`, [f.countyCode, f.id]);
-    after!.idNumber = maskId(after!.idNumber);
-    after!.evidence = maskEvidence(after!.evidence);
-    return after!;
-  });
 }
 
 export interface SummaryRow {

@@ -138,12 +138,17 @@ export interface CreateProposalInput {
 
 export async function createProposal(ctx: Ctx, input: CreateProposalInput): Promise<ProposalView> {
   assertCan(ctx.actor, 'review.propose');
+  checkProposalInput(input);
+  return ctx.db.transaction(async (tx) => (await createProposalTx(ctx, tx, input)).proposal);
+}
+
+/** The input's own checks (no database): type, reason, and the monitoring fields. Returns the trimmed reason. */
+function checkProposalInput(input: CreateProposalInput): string {
   if (!PROPOSAL_TYPES.includes(input.type)) throw new ValidationError(`申报类型无效：${String(input.type)}`, { errors: [{ field: 'type', value: input.type, code: 'INVALID', message: '申报类型无效' }] });
   const reason = (input.reason ?? '').trim();
   const errors: { field: string; value: unknown; code: string; message: string }[] = [];
   if (reason.length < 4) errors.push({ field: 'reason', value: reason, code: 'REQUIRED', message: '请写明申报理由（至少 4 个字）' });
-  const monitoring = input.type === 'monitor_enter';
-  if (monitoring) {
+  if (input.type === 'monitor_enter') {
     if (!MONITORING_CATEGORIES.includes((input.monitoringCategory ?? '') as (typeof MONITORING_CATEGORIES)[number])) {
       errors.push({ field: 'monitoringCategory', value: input.monitoringCategory ?? '', code: 'INVALID', message: `监测对象类别应为：${MONITORING_CATEGORIES.join('、')}` });
     }
@@ -155,78 +160,105 @@ export async function createProposal(ctx: Ctx, input: CreateProposalInput): Prom
     }
   }
   if (errors.length) throw new ValidationError('申报信息有误：' + errors.map((e) => e.message).join('；'), { errors });
+  return reason;
+}
 
-  return ctx.db.transaction(async (tx) => {
-    const cycle = (await tx.query<{ id: string; year: number; quarter: number }>(`SELECT id, year, quarter FROM review_cycles WHERE status = 'open'`))[0];
-    if (!cycle) throw new ConflictError('当前没有开启的动态管理周期，请等待市级开启本季度周期', undefined, 'NO_OPEN_CYCLE');
-    let householdId: string | null = null;
-    let householdNumber: string;
-    let villageCode: string;
-    let headName: string;
-    let memberCount: number;
-    let statusBefore: string | null = null;
-    let payload: unknown = null;
-    if (input.type === 'identify') {
-      if (!input.household) throw new ValidationError('识别申报须填写申请户的户信息和家庭成员', { errors: [{ field: 'household', value: '', code: 'REQUIRED', message: '必填' }] });
-      const valid = validateNewHousehold(input.household);
-      if (valid.household.povertyStatus !== '未脱贫') throw new ValidationError('新识别户的脱贫属性应为「未脱贫」', { errors: [{ field: 'household.povertyStatus', value: valid.household.povertyStatus, code: 'INVALID', message: '应为「未脱贫」' }] });
-      villageCode = valid.household.villageCode;
-      if (!actorCovers(ctx.actor, villageCode)) throw new NotFoundError('该村不在您的辖区内');
-      householdNumber = valid.household.householdNumber;
-      if ((await tx.query('SELECT 1 FROM household_keys WHERE household_number = $1', [householdNumber])).length) {
-        throw new ConflictError(`户编号 ${householdNumber} 已存在`, { field: 'householdNumber' }, 'DUPLICATE_HOUSEHOLD');
-      }
-      const ids = valid.members.map((m) => m.idNumber);
-      const taken = await tx.query<{ id_number: string }>('SELECT id_number FROM person_keys WHERE id_number = ANY($1::text[])', [ids]);
-      if (taken.length) {
-        throw new ConflictError(`证件号码已在其他户登记：${taken.map((t) => t.id_number.slice(0, 6) + '********' + t.id_number.slice(14)).join('、')}`, { count: taken.length }, 'PERSON_IN_OTHER_HOUSEHOLD');
-      }
-      headName = valid.members.find((m) => m.relation === '户主')?.name ?? '';
-      memberCount = valid.members.length;
-      payload = input.household;
-    } else {
-      const id = input.householdId ?? (input.householdNumber ? await householdIdByNumber(ctx, tx, input.householdNumber) : null);
-      if (!id) throw new ValidationError('请指定申报的户（householdId 或 householdNumber）', { errors: [{ field: 'householdNumber', value: '', code: 'REQUIRED', message: '必填' }] });
-      const h = await householdFacts(ctx, tx, id);
-      householdId = h.id;
-      householdNumber = h.householdNumber;
-      villageCode = h.villageCode;
-      headName = h.headName;
-      memberCount = h.memberCount;
-      statusBefore = h.povertyStatus;
-      const allowed = REQUIRED_STATUS[input.type]!;
-      if (!allowed.includes(h.povertyStatus)) {
-        throw new ConflictError(`该户当前为「${h.povertyStatus}」，不能申报${PROPOSAL_TYPE_LABELS[input.type]}（须为：${allowed.join('、')}）`, { status: h.povertyStatus }, 'WRONG_STATUS');
-      }
-      const monitored = h.monitoringCategory !== null && h.monitoringEliminatedAt === null;
-      if (input.type === 'monitor_enter' && monitored) throw new ConflictError(`该户已是监测对象（${h.monitoringCategory}）`, undefined, 'ALREADY_MONITORED');
-      if (input.type === 'risk_eliminated' && !monitored) throw new ConflictError('该户不是在监测的对象，不能申报风险消除', undefined, 'NOT_MONITORED');
-      const open = await tx.query<{ number: string }>(
-        `SELECT number FROM review_proposals WHERE county_code = $1 AND household_id = $2 AND state = 'in_progress'`, [h.countyCode, id],
-      );
-      if (open[0]) throw new ConflictError(`该户已有办理中的申报 ${open[0].number}，请先办结`, undefined, 'PROPOSAL_OPEN');
-      if (monitoring) payload = { monitoringCategory: input.monitoringCategory };
+export interface CreateProposalOptions {
+  /**
+   * A household that already has a proposal in progress: 'fail' (the default, 409 PROPOSAL_OPEN)
+   * or 'link' (return that proposal with created = false, change nothing).
+   */
+  ifOpen?: 'fail' | 'link';
+  /** Where the proposal comes from (e.g. a confirmed comparison finding), kept in the audit row. */
+  source?: Record<string, unknown>;
+}
+
+/**
+ * Makes a proposal inside the caller's transaction: the workflow's rules (an open cycle, the
+ * household in the actor's scope and in a status the type allows, one proposal in progress per
+ * household, a number per county and cycle), the submit step and the audit row. The caller checks
+ * the actor's permission (createProposal checks 'review.propose'; other modules check their own
+ * and say why when the actor may not propose). Throws an AppError, before writing anything, when a
+ * rule refuses.
+ */
+export async function createProposalTx(ctx: Ctx, tx: Queryable, input: CreateProposalInput, opts: CreateProposalOptions = {}): Promise<{ proposal: ProposalView; created: boolean }> {
+  const reason = checkProposalInput(input);
+  const monitoring = input.type === 'monitor_enter';
+  const cycle = (await tx.query<{ id: string; year: number; quarter: number }>(`SELECT id, year, quarter FROM review_cycles WHERE status = 'open'`))[0];
+  if (!cycle) throw new ConflictError('当前没有开启的动态管理周期，请等待市级开启本季度周期', undefined, 'NO_OPEN_CYCLE');
+  let householdId: string | null = null;
+  let householdNumber: string;
+  let villageCode: string;
+  let headName: string;
+  let memberCount: number;
+  let statusBefore: string | null = null;
+  let payload: unknown = null;
+  if (input.type === 'identify') {
+    if (!input.household) throw new ValidationError('识别申报须填写申请户的户信息和家庭成员', { errors: [{ field: 'household', value: '', code: 'REQUIRED', message: '必填' }] });
+    const valid = validateNewHousehold(input.household);
+    if (valid.household.povertyStatus !== '未脱贫') throw new ValidationError('新识别户的脱贫属性应为「未脱贫」', { errors: [{ field: 'household.povertyStatus', value: valid.household.povertyStatus, code: 'INVALID', message: '应为「未脱贫」' }] });
+    villageCode = valid.household.villageCode;
+    if (!actorCovers(ctx.actor, villageCode)) throw new NotFoundError('该村不在您的辖区内');
+    householdNumber = valid.household.householdNumber;
+    if ((await tx.query('SELECT 1 FROM household_keys WHERE household_number = $1', [householdNumber])).length) {
+      throw new ConflictError(`户编号 ${householdNumber} 已存在`, { field: 'householdNumber' }, 'DUPLICATE_HOUSEHOLD');
     }
-    const county = villageCode.slice(0, 6);
-    // One numberer per county and cycle at a time, so two cadres submitting at once get two numbers.
-    await tx.execute('SELECT pg_advisory_xact_lock(7420300, hashtext($1))', [county + cycle.id]);
-    const seq = (await tx.query<{ n: number }>(
-      `SELECT count(*)::int + 1 AS n FROM review_proposals WHERE county_code = $1 AND cycle_id = $2`, [county, cycle.id],
-    ))[0]!.n;
-    const number = `SQ${county}-${cycle.year}Q${cycle.quarter}-${String(seq).padStart(5, '0')}`;
-    const id = newId();
-    await tx.execute(
-      `INSERT INTO review_proposals (county_code, id, number, cycle_id, type, household_id, household_number, village_code, head_name, member_count,
-         reason, payload, status_before, clue_source, first_clue_on, created_by, created_by_name)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
-      [county, id, number, cycle.id, input.type, householdId, householdNumber, villageCode, headName, memberCount, reason,
-        payload === null ? null : JSON.stringify(payload), statusBefore, monitoring ? input.clueSource : null, monitoring ? input.firstClueOn : null,
-        ctx.actor.id, ctx.actor.displayName],
+    const ids = valid.members.map((m) => m.idNumber);
+    const taken = await tx.query<{ id_number: string }>('SELECT id_number FROM person_keys WHERE id_number = ANY($1::text[])', [ids]);
+    if (taken.length) {
+      throw new ConflictError(`证件号码已在其他户登记：${taken.map((t) => t.id_number.slice(0, 6) + '********' + t.id_number.slice(14)).join('、')}`, { count: taken.length }, 'PERSON_IN_OTHER_HOUSEHOLD');
+    }
+    headName = valid.members.find((m) => m.relation === '户主')?.name ?? '';
+    memberCount = valid.members.length;
+    payload = input.household;
+  } else {
+    const id = input.householdId ?? (input.householdNumber ? await householdIdByNumber(ctx, tx, input.householdNumber) : null);
+    if (!id) throw new ValidationError('请指定申报的户（householdId 或 householdNumber）', { errors: [{ field: 'householdNumber', value: '', code: 'REQUIRED', message: '必填' }] });
+    const h = await householdFacts(ctx, tx, id);
+    householdId = h.id;
+    householdNumber = h.householdNumber;
+    villageCode = h.villageCode;
+    headName = h.headName;
+    memberCount = h.memberCount;
+    statusBefore = h.povertyStatus;
+    // One proposal in progress per household: two makers at once (a cadre, a confirmed finding) wait for each other.
+    await tx.execute('SELECT pg_advisory_xact_lock(7420301, hashtext($1))', [h.id]);
+    const open = await tx.query<{ id: string; number: string }>(
+      `SELECT id, number FROM review_proposals WHERE county_code = $1 AND household_id = $2 AND state = 'in_progress'`, [h.countyCode, id],
     );
-    await recordStep(ctx, tx, { id, countyCode: county }, { index: 0, key: 'submit' }, 'submit', reason);
-    await audit(tx, ctx.actor, ctx.requestId, { action: 'review.propose', targetType: 'review_proposal', targetId: id, countyCode: county, details: { number, type: input.type, householdNumber } });
-    return getProposalTx(ctx, tx, id);
+    if (open[0] && opts.ifOpen === 'link') return { proposal: await getProposalTx(ctx, tx, open[0].id), created: false };
+    const allowed = REQUIRED_STATUS[input.type]!;
+    if (!allowed.includes(h.povertyStatus)) {
+      throw new ConflictError(`该户当前为「${h.povertyStatus}」，不能申报${PROPOSAL_TYPE_LABELS[input.type]}（须为：${allowed.join('、')}）`, { status: h.povertyStatus }, 'WRONG_STATUS');
+    }
+    const monitored = h.monitoringCategory !== null && h.monitoringEliminatedAt === null;
+    if (input.type === 'monitor_enter' && monitored) throw new ConflictError(`该户已是监测对象（${h.monitoringCategory}）`, undefined, 'ALREADY_MONITORED');
+    if (input.type === 'risk_eliminated' && !monitored) throw new ConflictError('该户不是在监测的对象，不能申报风险消除', undefined, 'NOT_MONITORED');
+    if (open[0]) throw new ConflictError(`该户已有办理中的申报 ${open[0].number}，请先办结`, { proposalNumber: open[0].number }, 'PROPOSAL_OPEN');
+    if (monitoring) payload = { monitoringCategory: input.monitoringCategory };
+  }
+  const county = villageCode.slice(0, 6);
+  // One numberer per county and cycle at a time, so two cadres submitting at once get two numbers.
+  await tx.execute('SELECT pg_advisory_xact_lock(7420300, hashtext($1))', [county + cycle.id]);
+  const seq = (await tx.query<{ n: number }>(
+    `SELECT count(*)::int + 1 AS n FROM review_proposals WHERE county_code = $1 AND cycle_id = $2`, [county, cycle.id],
+  ))[0]!.n;
+  const number = `SQ${county}-${cycle.year}Q${cycle.quarter}-${String(seq).padStart(5, '0')}`;
+  const id = newId();
+  await tx.execute(
+    `INSERT INTO review_proposals (county_code, id, number, cycle_id, type, household_id, household_number, village_code, head_name, member_count,
+       reason, payload, status_before, clue_source, first_clue_on, created_by, created_by_name)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+    [county, id, number, cycle.id, input.type, householdId, householdNumber, villageCode, headName, memberCount, reason,
+      payload === null ? null : JSON.stringify(payload), statusBefore, monitoring ? input.clueSource : null, monitoring ? input.firstClueOn : null,
+      ctx.actor.id, ctx.actor.displayName],
+  );
+  await recordStep(ctx, tx, { id, countyCode: county }, { index: 0, key: 'submit' }, 'submit', reason, opts.source);
+  await audit(tx, ctx.actor, ctx.requestId, {
+    action: 'review.propose', targetType: 'review_proposal', targetId: id, countyCode: county,
+    details: { number, type: input.type, householdNumber, ...(opts.source ? { source: opts.source } : {}) },
   });
+  return { proposal: await getProposalTx(ctx, tx, id), created: true };
 }
 
 async function householdIdByNumber(ctx: Ctx, tx: Queryable, householdNumber: string): Promise<string> {

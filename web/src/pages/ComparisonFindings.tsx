@@ -1,6 +1,6 @@
-import { CheckOutlined, CloseOutlined, ReloadOutlined } from '@ant-design/icons';
+import { CheckOutlined, CloseOutlined, FileAddOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Form, Input, Modal, Result, Row, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
+import { Alert, Button, Card, Col, Form, Input, Modal, Result, Row, Select, Space, Table, Tag, Tooltip, TreeSelect, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
@@ -72,7 +72,9 @@ export default function ComparisonFindings() {
   const data = useFindings(q);
   const [verifying, setVerifying] = useState<{ f: Finding; decision: 'confirm' | 'dismiss' } | null>(null);
   const [reason, setReason] = useState('');
+  const [village, setVillage] = useState<string | undefined>(undefined);
   const [saving, setSaving] = useState(false);
+  const [opening, setOpening] = useState<string | null>(null);
 
   const tree = useMemo(() => {
     interface Node { value: string; title: string; children?: Node[] }
@@ -80,10 +82,19 @@ export default function ComparisonFindings() {
       nodes.map((n) => ({ value: n.key, title: n.title, children: n.children ? toTree(n.children) : undefined }));
     return toTree(buildRegionTree(regions.data ?? []));
   }, [regions.data]);
+  // The candidate's village: only villages (12 digits, not ending in 000) can be picked.
+  const villageTree = useMemo(() => {
+    interface Node { value: string; title: string; selectable: boolean; children?: Node[] }
+    const toTree = (nodes: ReturnType<typeof buildRegionTree>): Node[] =>
+      nodes.map((n) => ({ value: n.key, title: n.title, selectable: !n.key.endsWith('000'), children: n.children ? toTree(n.children) : undefined }));
+    return toTree(buildRegionTree(regions.data ?? []));
+  }, [regions.data]);
   const regionName = useMemo(() => new Map((regions.data ?? []).map((r) => [r.code, r.name])), [regions.data]);
 
   if (!can(me, 'comparison.read')) return <Result status="403" title={t('noPermission')} />;
   const mayVerify = can(me, 'comparison.verify');
+  const mayOpen = mayVerify && can(me, 'review.propose');
+  const needsVillage = verifying?.decision === 'confirm' && verifying.f.opens === 'identification-candidate';
 
   const submit = async () => {
     if (!verifying) return;
@@ -91,9 +102,15 @@ export default function ComparisonFindings() {
       showError(new Error(t('cmpReasonRequired')), t('cmpReasonRequired'));
       return;
     }
+    if (needsVillage && !village) {
+      showError(new Error(t('cmpCandidateVillageRequired')), t('cmpCandidateVillageRequired'));
+      return;
+    }
     setSaving(true);
     try {
-      await api.post<Finding>(`/api/comparison/findings/${verifying.f.id}/verify`, { decision: verifying.decision, reason: reason.trim(), version: verifying.f.version });
+      await api.post<Finding>(`/api/comparison/findings/${verifying.f.id}/verify`, {
+        decision: verifying.decision, reason: reason.trim(), version: verifying.f.version, ...(needsVillage ? { villageCode: village } : {}),
+      });
       notifySuccess(verifying.decision === 'confirm' ? t('cmpConfirmed') : t('cmpDismissed'));
       setVerifying(null);
       setReason('');
@@ -103,6 +120,58 @@ export default function ComparisonFindings() {
       await qc.invalidateQueries({ queryKey: ['comparison', 'findings'] });
     } finally {
       setSaving(false);
+    }
+  };
+
+  const openNow = async (f: Finding) => {
+    setOpening(f.id);
+    try {
+      const after = await api.post<Finding>(`/api/comparison/findings/${f.id}/open`);
+      notifySuccess(`${t('cmpOpenedNow')} ${after.openedProposalNumber ?? ''}`);
+    } catch (e) {
+      showError(e, t('cmpOpenNow'));
+    } finally {
+      setOpening(null);
+      await qc.invalidateQueries({ queryKey: ['comparison', 'findings'] });
+    }
+  };
+
+  /** What a confirmed finding opened, with a link: the proposal's review page, the candidates list, the monitoring page. */
+  const opened = (r: Finding) => {
+    if (r.status !== 'confirmed' || !r.openState) return '—';
+    const label = t(`cmpOpenState_${r.openState}` as MsgKey);
+    switch (r.openState) {
+      case 'created':
+      case 'linked':
+        return (
+          <span data-testid="finding-opened">
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{label}</Typography.Text><br />
+            {r.openedProposalId ? <Link to={`/review/proposals/${r.openedProposalId}`}>{r.openedProposalNumber}</Link> : r.openedProposalNumber}
+          </span>
+        );
+      case 'pending':
+      case 'blocked':
+        return (
+          <span data-testid="finding-opened">
+            <Tooltip title={r.openNote}><Tag color={r.openState === 'pending' ? 'gold' : 'red'}>{label}</Tag></Tooltip>
+            {mayOpen && (
+              <Button size="small" icon={<FileAddOutlined />} loading={opening === r.id} onClick={() => void openNow(r)} data-testid="finding-open-now" style={{ marginTop: 4 }}>
+                {t('cmpOpenNow')}
+              </Button>
+            )}
+          </span>
+        );
+      case 'candidate':
+        return (
+          <span data-testid="finding-opened">
+            <Link to="/review?tab=candidates">{label}</Link>
+            {r.candidate?.proposalId && <><br /><Link to={`/review/proposals/${r.candidate.proposalId}`}>{r.candidate.proposalNumber}</Link></>}
+          </span>
+        );
+      case 'scan':
+        return <Link to="/monitoring" data-testid="finding-opened">{label}</Link>;
+      default:
+        return label;
     }
   };
 
@@ -133,7 +202,7 @@ export default function ComparisonFindings() {
       title: t('cmpVerification'), key: 'verify', width: 220,
       render: (_: unknown, r) => (r.status === 'open' ? (mayVerify ? (
         <Space>
-          <Button size="small" danger icon={<CheckOutlined />} onClick={() => { setReason(''); setVerifying({ f: r, decision: 'confirm' }); }} data-testid="finding-confirm">{t('cmpConfirm')}</Button>
+          <Button size="small" danger icon={<CheckOutlined />} onClick={() => { setReason(''); setVillage(me.role === 'village' ? me.regionCode : undefined); setVerifying({ f: r, decision: 'confirm' }); }} data-testid="finding-confirm">{t('cmpConfirm')}</Button>
           <Button size="small" icon={<CloseOutlined />} onClick={() => { setReason(''); setVerifying({ f: r, decision: 'dismiss' }); }} data-testid="finding-dismiss">{t('cmpDismiss')}</Button>
         </Space>
       ) : '—') : (
@@ -143,6 +212,7 @@ export default function ComparisonFindings() {
         </span>
       )),
     },
+    { title: t('cmpOpened'), key: 'opened', width: 190, render: (_: unknown, r) => opened(r) },
   ];
 
   return (
@@ -194,7 +264,7 @@ export default function ComparisonFindings() {
           columns={columns}
           dataSource={data.data?.items ?? []}
           loading={data.isFetching}
-          scroll={{ x: 1560 }}
+          scroll={{ x: 1750 }}
           pagination={{
             current: q.page, pageSize: q.pageSize, total: data.data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100],
             showTotal: (n) => <span data-testid="findings-total">{t('cmpTotalFindings', { n: n.toLocaleString('zh-CN') })}</span>,
@@ -217,6 +287,12 @@ export default function ComparisonFindings() {
         )}
         <Typography.Paragraph><Evidence e={verifying?.f.evidence} /></Typography.Paragraph>
         <Form layout="vertical">
+          {needsVillage && (
+            <Form.Item label={t('cmpCandidateVillage')} required>
+              <TreeSelect showSearch treeNodeFilterProp="title" value={village} onChange={(v?: string) => setVillage(v)} treeData={villageTree}
+                data-testid="verify-village" styles={{ popup: { root: { maxHeight: 400, overflow: 'auto' } } }} />
+            </Form.Item>
+          )}
           <Form.Item label={t('cmpReason')} required>
             <Input.TextArea rows={3} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="verify-reason" />
           </Form.Item>

@@ -1,8 +1,9 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, DatePicker, Divider, Form, Input, Modal, Select, Space } from 'antd';
+import { Alert, Button, DatePicker, Divider, Form, Input, Modal, Select, Space } from 'antd';
 import type dayjs from 'dayjs';
 import { useNavigate } from 'react-router';
+import type { Candidate } from '../../../../src/modules/comparison/candidates';
 import { api, ApiError } from '../../api/client';
 import { useDictionaries } from '../../api/queries';
 import { useCurrentUser } from '../../auth';
@@ -25,9 +26,12 @@ interface Values {
 /**
  * 提出申报. For an identification the household is new: its number, village, category, cause and
  * members are entered here and checked by the registry's own validation when submitted (errors are
- * shown on the fields); the household is created only by the county decision.
+ * shown on the fields); the household is created only by the county decision. From an
+ * identification candidate (数据比对) the form is an identification in the candidate's village with
+ * the person as 户主 (ID number as the list shows it; the server puts in the full number) and is sent
+ * to the candidate, which then links to the proposal.
  */
-export function NewProposalModal({ onClose }: { onClose: () => void }) {
+export function NewProposalModal({ onClose, candidate }: { onClose: () => void; candidate?: Candidate }) {
   const { r } = useReviewText();
   const me = useCurrentUser();
   const [form] = Form.useForm<Values>();
@@ -38,25 +42,23 @@ export function NewProposalModal({ onClose }: { onClose: () => void }) {
   const wf = useQuery({ queryKey: ['review', 'workflows'], queryFn: () => api.get<{ monitoringCategories: string[]; clueSources: string[] }>('/api/review/workflows'), staleTime: 600_000 });
   const options = (name: 'householdCategory' | 'povertyCause' | 'relation') => (dicts.data?.[name]?.entries ?? []).map((e) => ({ value: e.label, label: e.label }));
 
+  const identifyHousehold = (v: Values) => ({
+    household: { ...v.newHousehold, identificationYear: Number(v.newHousehold?.identificationYear), povertyStatus: '未脱贫' },
+    members: v.members ?? [],
+  });
   const submit = useMutation({
-    mutationFn: (v: Values) => api.post<Proposal>('/api/review/proposals', {
-      type: v.type,
-      reason: v.reason,
-      ...(v.type === 'identify'
-        ? {
-          household: {
-            household: {
-              ...v.newHousehold, identificationYear: Number(v.newHousehold?.identificationYear), povertyStatus: '未脱贫',
-            },
-            members: v.members ?? [],
-          },
-        }
-        : { householdNumber: v.householdNumber }),
-      ...(v.type === 'monitor_enter' ? { monitoringCategory: v.monitoringCategory, clueSource: v.clueSource, firstClueOn: v.firstClueOn?.format('YYYY-MM-DD') } : {}),
-    }),
+    mutationFn: async (v: Values) => candidate
+      ? (await api.post<{ proposal: Proposal }>(`/api/comparison/candidates/${candidate.id}/proposal`, { reason: v.reason, household: identifyHousehold(v) })).proposal
+      : api.post<Proposal>('/api/review/proposals', {
+        type: v.type,
+        reason: v.reason,
+        ...(v.type === 'identify' ? { household: identifyHousehold(v) } : { householdNumber: v.householdNumber }),
+        ...(v.type === 'monitor_enter' ? { monitoringCategory: v.monitoringCategory, clueSource: v.clueSource, firstClueOn: v.firstClueOn?.format('YYYY-MM-DD') } : {}),
+      }),
     onSuccess: (p) => {
       notifySuccess(`已提交申报 ${p.number}`);
       void qc.invalidateQueries({ queryKey: ['review'] });
+      if (candidate) void qc.invalidateQueries({ queryKey: ['comparison'] });
       onClose();
       navigate(`/review/proposals/${p.id}`);
     },
@@ -70,9 +72,16 @@ export function NewProposalModal({ onClose }: { onClose: () => void }) {
 
   return (
     <Modal open title={r('newProposal')} onCancel={onClose} okText={r('submit')} cancelText={r('cancel')} onOk={() => form.submit()} confirmLoading={submit.isPending} width={720} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={(v) => submit.mutate(v)} initialValues={{ type: 'exit', members: [{ relation: '户主' }] }} data-testid="proposal-form">
+      <Form form={form} layout="vertical" onFinish={(v) => submit.mutate(v)} data-testid="proposal-form"
+        initialValues={candidate
+          ? {
+            type: 'identify', members: [{ name: candidate.name ?? '', idNumber: candidate.idNumber, relation: '户主' }],
+            reason: '民政低保对象经数据比对核实未纳入建档立卡，经入户评估申请识别纳入',
+          }
+          : { type: 'exit', members: [{ relation: '户主' }] }}>
+        {candidate && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={r('fromCandidate')} />}
         <Form.Item name="type" label={r('type')} rules={[{ required: true }]}>
-          <Select options={Object.entries(TYPE_LABELS).map(([value, label]) => ({ value, label }))} />
+          <Select disabled={!!candidate} options={Object.entries(TYPE_LABELS).map(([value, label]) => ({ value, label }))} />
         </Form.Item>
         {type !== 'identify' && (
           <Form.Item name="householdNumber" label={r('household')} rules={[{ required: true, message: '请输入户编号' }]}>
@@ -97,8 +106,8 @@ export function NewProposalModal({ onClose }: { onClose: () => void }) {
             <Divider titlePlacement="start" plain>户信息</Divider>
             <Space wrap>
               <Form.Item name={['newHousehold', 'householdNumber']} label="户编号" rules={[{ required: true, message: '必填' }]}><Input style={{ width: 200 }} /></Form.Item>
-              <Form.Item name={['newHousehold', 'villageCode']} label="行政区划代码（村）" rules={[{ required: true, message: '必填' }, { pattern: /^\d{12}$/, message: '12 位数字' }]} initialValue={me.regionCode.endsWith('000') ? undefined : me.regionCode}>
-                <Input style={{ width: 160 }} />
+              <Form.Item name={['newHousehold', 'villageCode']} label="行政区划代码（村）" rules={[{ required: true, message: '必填' }, { pattern: /^\d{12}$/, message: '12 位数字' }]} initialValue={candidate ? candidate.villageCode : me.regionCode.endsWith('000') ? undefined : me.regionCode}>
+                <Input style={{ width: 160 }} disabled={!!candidate} />
               </Form.Item>
               <Form.Item name={['newHousehold', 'category']} label="贫困户属性" rules={[{ required: true, message: '必填' }]}><Select style={{ width: 160 }} options={options('householdCategory')} /></Form.Item>
               <Form.Item name={['newHousehold', 'mainCause']} label="主要致贫原因" rules={[{ required: true, message: '必填' }]}><Select style={{ width: 140 }} options={options('povertyCause')} /></Form.Item>
@@ -111,7 +120,9 @@ export function NewProposalModal({ onClose }: { onClose: () => void }) {
                   {fields.map((f) => (
                     <Space key={f.key} align="baseline" wrap>
                       <Form.Item name={[f.name, 'name']} rules={[{ required: true, message: '姓名必填' }]}><Input placeholder="姓名" style={{ width: 100 }} /></Form.Item>
-                      <Form.Item name={[f.name, 'idNumber']} rules={[{ required: true, message: '证件号码必填' }]}><Input placeholder="证件号码" style={{ width: 200 }} /></Form.Item>
+                      <Form.Item name={[f.name, 'idNumber']} rules={[{ required: true, message: '证件号码必填' }]}>
+                        <Input placeholder="证件号码" style={{ width: 200 }} disabled={!!candidate && f.name === 0} />
+                      </Form.Item>
                       <Form.Item name={[f.name, 'relation']} rules={[{ required: true, message: '必填' }]}><Select placeholder="与户主关系" style={{ width: 120 }} options={options('relation')} /></Form.Item>
                       {fields.length > 1 && <MinusCircleOutlined onClick={() => remove(f.name)} aria-label="删除成员" />}
                     </Space>

@@ -9,6 +9,7 @@ import { api } from '../../api/client';
 import { can, useCurrentUser } from '../../auth';
 import { fmtInt, fmtTime } from '../../lib/format';
 import { notifySuccess, showError } from '../../lib/notify';
+import { CandidateTable } from './Candidates';
 import { NewProposalModal } from './NewProposal';
 import { STATE_LABELS, useReviewText } from './text';
 import type { Cycle, Notice, Proposal, SnapshotRow } from './types';
@@ -50,6 +51,7 @@ export default function ReviewHome() {
             { key: 'all', label: r('all'), children: <ProposalTable cycles={cycles.data?.items ?? []} /> },
             { key: 'notices', label: r('notices'), children: <NoticeTable /> },
             { key: 'cycles', label: r('cycles'), children: <CyclesPanel cycles={cycles.data?.items ?? []} current={current} /> },
+            ...(can(me, 'comparison.read') ? [{ key: 'candidates', label: r('candidates'), children: <CandidateTable cycleOpen={!!current} /> }] : []),
           ]}
         />
       </Card>

@@ -64,6 +64,16 @@ const zh = {
   selectForNotice: '选择同一村、同一环节的申报后发布公示',
   noticePeriod: '公示期',
   timeline: '动态管理记录',
+  candidates: '识别候选',
+  candidatesHelp: '数据比对核实属实的「一类、二类低保对象未纳入建档立卡」人员，须由村级评议是否识别纳入。',
+  candidate: '候选人',
+  idNumber: '证件号码',
+  source: '来源线索',
+  confirmedBy: '核实',
+  startIdentify: '提出识别申报',
+  candidateOpen: '待评议',
+  candidateProposed: '已申报',
+  fromCandidate: '由识别候选提出：候选人已列为家庭成员（证件号码由系统按候选记录填写）',
 };
 type Key = keyof typeof zh;
 const en: Record<Key, string> = {
@@ -129,6 +139,16 @@ const en: Record<Key, string> = {
   selectForNotice: 'Select proposals of one village at the same step, then post a notice',
   noticePeriod: 'Display period',
   timeline: 'Dynamic management',
+  candidates: 'Identification candidates',
+  candidatesHelp: 'People on class 1–2 dibao found by data comparison and confirmed, not in the registry: the village assesses whether to identify them.',
+  candidate: 'Candidate',
+  idNumber: 'ID number',
+  source: 'Source finding',
+  confirmedBy: 'Confirmed',
+  startIdentify: 'Start identification',
+  candidateOpen: 'To assess',
+  candidateProposed: 'Proposed',
+  fromCandidate: 'From a candidate: the person is listed as a member (the server fills in the full ID number from the candidate record)',
 };
 
 export const STATE_LABELS: Record<string, [string, string, string]> = {
