@@ -288,12 +288,16 @@ async function setChecks(tx: Queryable, ctx: Ctx, upsert: boolean, limit: number
 /** Moves the staged rows into the registry: inserts, updates with change events, incomes. */
 async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, bulkRows: number): Promise<{ created: number; updated: number; unchanged: number }> {
   const source = `import:${batchId}`;
-  const [{ newH, newM }] = (await tx.query<{ newH: number; newM: number }>(
+  const [{ newH, newM, allH }] = (await tx.query<{ newH: number; newM: number; allH: number }>(
     `SELECT (SELECT count(*)::int FROM stage_h s WHERE NOT EXISTS (SELECT 1 FROM household_keys k WHERE k.household_number = s.household_number)) AS "newH",
-            (SELECT count(*)::int FROM stage_m) AS "newM"`,
-  )) as [{ newH: number; newM: number }];
+            (SELECT count(*)::int FROM stage_m) AS "newM", (SELECT count(*)::int FROM stage_h) AS "allH"`,
+  )) as [{ newH: number; newM: number; allH: number }];
+  // Every household new (a first load, or --upsert of new households only): the statements that
+  // compare with, update or re-count existing households and members have nothing to do, and
+  // skipping them saves several full scans of the staged rows.
+  const existing = allH - newH;
   await tx.execute('ALTER TABLE stage_h ADD COLUMN existing_id uuid, ADD COLUMN changed boolean NOT NULL DEFAULT false');
-  await tx.execute('UPDATE stage_h s SET existing_id = k.household_id FROM household_keys k WHERE k.household_number = s.household_number');
+  if (existing) await tx.execute('UPDATE stage_h s SET existing_id = k.household_id FROM household_keys k WHERE k.household_number = s.household_number');
   const hCols = H_KEYS.map((k) => HOUSEHOLD_COLUMNS[k]);
   const mCols = M_KEYS.map((k) => MEMBER_COLUMNS[k]);
   // An upsert changes only what the workbook carries: fields entered elsewhere (land areas,
@@ -323,12 +327,12 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
        FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number WHERE s.existing_id IS NULL`, [ctx.actor.id],
   ));
   // Existing households (upsert): mark those whose fields differ, record before/after, update.
-  await tx.execute(
+  if (existing) await tx.execute(
     `UPDATE stage_h s SET changed = true FROM households h
       WHERE h.county_code = s.county_code AND h.id = s.existing_id
         AND (${hUpd.map((c) => `h.${c} IS DISTINCT FROM s.${c}`).join(' OR ')})`,
   );
-  await tx.execute(
+  if (existing) await tx.execute(
     `INSERT INTO change_events (county_code, id, household_id, entity, action, before, after, user_id, username, source, request_id)
      SELECT z.county_code, tuopin_uuidv7(), z.id, 'household', 'update', ${changedOnly('z.b', 'z.a', 'b')}, ${changedOnly('z.b', 'z.a', 'a')}, $1, $2, $3, $4
        FROM (SELECT h.county_code, h.id, ${jsonOf('h', hUpd)} AS b, ${jsonOf('s', hUpd)} AS a
@@ -337,11 +341,11 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
   // The list's counts: new households added, changed ones moved from their old key to the new.
   const keyCols = 'county_code, village_code, poverty_status, category, main_cause, other_causes';
   await tx.execute(countDeltaSql(
-    `SELECT 1, ${keyCols} FROM stage_h WHERE existing_id IS NULL
+    `SELECT 1, ${keyCols} FROM stage_h WHERE existing_id IS NULL` + (existing ? `
      UNION ALL SELECT -1, ${keyCols.split(', ').map((c) => 'h.' + c).join(', ')} FROM stage_h s JOIN households h ON h.county_code = s.county_code AND h.id = s.existing_id WHERE s.changed
-     UNION ALL SELECT 1, ${keyCols} FROM stage_h WHERE existing_id IS NOT NULL AND changed`,
+     UNION ALL SELECT 1, ${keyCols} FROM stage_h WHERE existing_id IS NOT NULL AND changed` : ''),
   ));
-  await tx.execute(
+  if (existing) await tx.execute(
     `UPDATE households h SET ${hUpd.map((c) => `${c} = s.${c}`).join(', ')}, version = h.version + 1, updated_at = now(), updated_by = $1
        FROM stage_h s WHERE h.county_code = s.county_code AND h.id = s.existing_id AND s.changed`, [ctx.actor.id],
   );
@@ -349,47 +353,49 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
   await tx.execute('ALTER TABLE stage_m ADD COLUMN existing_id uuid, ADD COLUMN changed boolean NOT NULL DEFAULT false');
   await tx.execute(`UPDATE stage_m m SET household_id = COALESCE(h.existing_id, h.id), county_code = h.county_code
                       FROM stage_h h WHERE h.household_number = m.household_number AND (m.household_id IS NULL OR h.existing_id IS NOT NULL)`);
-  await tx.execute(`UPDATE stage_m m SET existing_id = x.id FROM members x
+  if (existing) await tx.execute(`UPDATE stage_m m SET existing_id = x.id FROM members x
                      WHERE x.county_code = m.county_code AND x.household_id = m.household_id AND x.id_number = m.id_number AND x.left_at IS NULL`);
-  // Members of existing households who are not in the file any more leave the household.
-  await tx.execute(
-    `INSERT INTO change_events (county_code, id, household_id, member_id, entity, action, before, after, user_id, username, source, reason, request_id)
-     SELECT x.county_code, tuopin_uuidv7(), x.household_id, x.id, 'member', 'leave', jsonb_build_object('name', x.name), NULL, $1, $2, $3, '导入文件中未列出该成员', $4
-       FROM members x JOIN stage_h h ON h.county_code = x.county_code AND h.existing_id = x.household_id
-      WHERE x.left_at IS NULL AND NOT EXISTS (SELECT 1 FROM stage_m m WHERE m.existing_id = x.id)`, params,
-  );
-  await tx.execute(
-    `DELETE FROM person_keys k USING members x, stage_h h
-      WHERE k.member_id = x.id AND h.county_code = x.county_code AND h.existing_id = x.household_id
-        AND x.left_at IS NULL AND NOT EXISTS (SELECT 1 FROM stage_m m WHERE m.existing_id = x.id)`,
-  );
-  await tx.execute(
-    `UPDATE members x SET left_at = now(), left_reason = '导入文件中未列出该成员', version = x.version + 1, updated_at = now()
-       FROM stage_h h WHERE h.county_code = x.county_code AND h.existing_id = x.household_id
-        AND x.left_at IS NULL AND NOT EXISTS (SELECT 1 FROM stage_m m WHERE m.existing_id = x.id)`,
-  );
-  // Changed members.
-  const mDataCols = mUpd;
-  await tx.execute(
-    `UPDATE stage_m m SET changed = true FROM members x WHERE x.county_code = m.county_code AND x.id = m.existing_id
-        AND (${mDataCols.map((c) => `x.${c} IS DISTINCT FROM m.${c}`).join(' OR ')})`,
-  );
-  await tx.execute(
-    `INSERT INTO change_events (county_code, id, household_id, member_id, entity, action, before, after, user_id, username, source, request_id)
-     SELECT z.county_code, tuopin_uuidv7(), z.household_id, z.id, 'member', 'update', ${changedOnly('z.b', 'z.a', 'b')}, ${changedOnly('z.b', 'z.a', 'a')}, $1, $2, $3, $4
-       FROM (SELECT x.county_code, x.household_id, x.id, ${jsonOf('x', mDataCols)} AS b, ${jsonOf('m', mDataCols)} AS a
-               FROM stage_m m JOIN members x ON x.county_code = m.county_code AND x.id = m.existing_id WHERE m.changed) z`, params,
-  );
-  await tx.execute(
-    `UPDATE members x SET ${mDataCols.map((c) => `${c} = m.${c}`).join(', ')}, version = x.version + 1, updated_at = now()
-       FROM stage_m m WHERE x.county_code = m.county_code AND x.id = m.existing_id AND m.changed`,
-  );
+  if (existing) {
+    // Members of existing households who are not in the file any more leave the household.
+    await tx.execute(
+      `INSERT INTO change_events (county_code, id, household_id, member_id, entity, action, before, after, user_id, username, source, reason, request_id)
+       SELECT x.county_code, tuopin_uuidv7(), x.household_id, x.id, 'member', 'leave', jsonb_build_object('name', x.name), NULL, $1, $2, $3, '导入文件中未列出该成员', $4
+         FROM members x JOIN stage_h h ON h.county_code = x.county_code AND h.existing_id = x.household_id
+        WHERE x.left_at IS NULL AND NOT EXISTS (SELECT 1 FROM stage_m m WHERE m.existing_id = x.id)`, params,
+    );
+    await tx.execute(
+      `DELETE FROM person_keys k USING members x, stage_h h
+        WHERE k.member_id = x.id AND h.county_code = x.county_code AND h.existing_id = x.household_id
+          AND x.left_at IS NULL AND NOT EXISTS (SELECT 1 FROM stage_m m WHERE m.existing_id = x.id)`,
+    );
+    await tx.execute(
+      `UPDATE members x SET left_at = now(), left_reason = '导入文件中未列出该成员', version = x.version + 1, updated_at = now()
+         FROM stage_h h WHERE h.county_code = x.county_code AND h.existing_id = x.household_id
+          AND x.left_at IS NULL AND NOT EXISTS (SELECT 1 FROM stage_m m WHERE m.existing_id = x.id)`,
+    );
+    // Changed members.
+    const mDataCols = mUpd;
+    await tx.execute(
+      `UPDATE stage_m m SET changed = true FROM members x WHERE x.county_code = m.county_code AND x.id = m.existing_id
+          AND (${mDataCols.map((c) => `x.${c} IS DISTINCT FROM m.${c}`).join(' OR ')})`,
+    );
+    await tx.execute(
+      `INSERT INTO change_events (county_code, id, household_id, member_id, entity, action, before, after, user_id, username, source, request_id)
+       SELECT z.county_code, tuopin_uuidv7(), z.household_id, z.id, 'member', 'update', ${changedOnly('z.b', 'z.a', 'b')}, ${changedOnly('z.b', 'z.a', 'a')}, $1, $2, $3, $4
+         FROM (SELECT x.county_code, x.household_id, x.id, ${jsonOf('x', mDataCols)} AS b, ${jsonOf('m', mDataCols)} AS a
+                 FROM stage_m m JOIN members x ON x.county_code = m.county_code AND x.id = m.existing_id WHERE m.changed) z`, params,
+    );
+    await tx.execute(
+      `UPDATE members x SET ${mDataCols.map((c) => `${c} = m.${c}`).join(', ')}, version = x.version + 1, updated_at = now()
+         FROM stage_m m WHERE x.county_code = m.county_code AND x.id = m.existing_id AND m.changed`,
+    );
+  }
   // New members (of new and of existing households).
   await withBulkIndexes(tx, 'members', newM, bulkRows, () => tx.execute(
     `INSERT INTO members (county_code, id, household_id, ${mCols.join(', ')})
      SELECT county_code, id, household_id, ${mCols.join(', ')} FROM stage_m WHERE existing_id IS NULL`,
   ));
-  await tx.execute(
+  if (existing) await tx.execute(
     `INSERT INTO change_events (county_code, id, household_id, member_id, entity, action, before, after, user_id, username, source, request_id)
      SELECT m.county_code, tuopin_uuidv7(), m.household_id, m.id, 'member', 'create', NULL,
             jsonb_build_object('name', m.name, 'relation', m.relation, 'idNumber', substr(m.id_number, 1, 6) || '********' || substr(m.id_number, 15, 4)), $1, $2, $3, $4
@@ -403,7 +409,7 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
      ${upsert ? 'ON CONFLICT (id_number) DO UPDATE SET county_code = EXCLUDED.county_code, household_id = EXCLUDED.household_id, member_id = EXCLUDED.member_id' : ''}`,
   );
   // Households that only changed in their members still move to a new version.
-  await tx.execute(
+  if (existing) await tx.execute(
     `UPDATE households h SET version = h.version + 1, updated_at = now(), updated_by = $1
        FROM stage_h s WHERE h.county_code = s.county_code AND h.id = s.existing_id AND NOT s.changed
         AND (EXISTS (SELECT 1 FROM stage_m m WHERE m.household_number = s.household_number AND (m.changed OR m.existing_id IS NULL))
@@ -434,6 +440,7 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
        per_capita_net = ${perCapitaNetSql({ wage: 'EXCLUDED.wage', business: 'EXCLUDED.business', property: 'EXCLUDED.property', transfer: 'EXCLUDED.transfer', businessCost: 'EXCLUDED.business_cost', ledger: 'household_incomes.ledger_income', size: 'EXCLUDED.household_size' })}`,
   );
   // Existing households' list facts, after their members and income changed above.
+  if (!existing) return { created, updated: 0, unchanged: 0 };
   await tx.execute(factsUpdateSql('SELECT county_code, existing_id FROM stage_h WHERE existing_id IS NOT NULL'));
   const [{ updated, unchanged }] = (await tx.query<{ updated: number; unchanged: number }>(
     `SELECT count(*) FILTER (WHERE existing_id IS NOT NULL AND (changed OR EXISTS (SELECT 1 FROM stage_m m WHERE m.household_number = stage_h.household_number AND (m.changed OR m.existing_id IS NULL))))::int AS updated,
