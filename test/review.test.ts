@@ -347,6 +347,20 @@ describe('monitoring: nine steps, a 5-day notice, the 15-day limit', () => {
     expect(inbox.items.map((x: P) => x.id)).toContain(p.id);
     const overdue = await ok('county', 'GET', '/api/review/proposals?overdue=1');
     expect(overdue.items.map((x: P) => x.id)).toContain(p.id);
+    // Inbox and overdue page in the database: each item is the caller's, and the total counts them all.
+    expect(inbox.items.every((x: P & { currentStep: { roles: string[] } | null }) => x.currentStep?.roles.includes('village'))).toBe(true);
+    expect(overdue.items.every((x: P) => x.overdue)).toBe(true);
+    const all = await ok('village1', 'GET', '/api/review/proposals?inbox=1&pageSize=200');
+    const first = await ok('village1', 'GET', '/api/review/proposals?inbox=1&pageSize=1');
+    expect(first.items).toHaveLength(1);
+    expect(first.total).toBe(all.items.length);
+    const second = await ok('village1', 'GET', '/api/review/proposals?inbox=1&pageSize=1&page=2');
+    expect(second.total).toBe(all.items.length);
+    if (all.items.length > 1) expect(second.items[0].id).toBe(all.items[1].id);
+    const beyond = await ok('village1', 'GET', `/api/review/proposals?inbox=1&pageSize=1&page=${all.items.length + 5}`);
+    expect(beyond).toMatchObject({ items: [], total: all.items.length });
+    const countyInbox = await ok('county', 'GET', '/api/review/proposals?inbox=1&pageSize=200');
+    expect(countyInbox.items.map((x: P) => x.id)).not.toContain(p.id); // the first step is the village's or the helper's
     p = await sign('helper1', p); // 入户核实 by the 帮扶责任人
     await fails('helper1', 'POST', `/api/review/proposals/${p.id}/act`, { action: 'approve', version: p.version, evidence: EVIDENCE }, 403, 'WRONG_ROLE');
     p = await sign('village1', p); // 书面授权

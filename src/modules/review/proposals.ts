@@ -345,21 +345,51 @@ export async function listProposals(ctx: Ctx, q: ProposalQuery): Promise<{ items
   eq('p.type', q.type);
   eq('p.state', q.state);
   eq('p.household_id', q.householdId);
-  if (q.inbox || q.overdue) where.push(`p.state IN ('in_progress', 'approved')`);
-  const rows = await ctx.db.query<Proposal & { c_status: string; c_year: number; c_quarter: number; c_v: string; c_t: string; c_c: string }>(
-    `SELECT ${SELECT}, c.status AS c_status, c.year AS c_year, c.quarter AS c_quarter, c.village_deadline AS c_v, c.township_deadline AS c_t, c.county_deadline AS c_c
-       FROM review_proposals p JOIN review_cycles c ON c.id = p.cycle_id
-      WHERE ${where.join(' AND ')} ORDER BY p.created_at DESC, p.number`, params,
-  );
   const today = todayCn();
-  let items = rows.map(({ c_status, c_year, c_quarter, c_v, c_t, c_c, ...p }) =>
+  // Inbox and overdue are decided in SQL, from the workflows' steps as a VALUES table (type, step,
+  // roles, level), so a city-wide list pages in the database instead of reading every proposal.
+  if (q.inbox) {
+    params.push(ctx.actor.role);
+    where.push(`p.state IN ('in_progress', 'approved') AND $${params.length} = ANY(st.roles)`);
+  }
+  if (q.overdue) {
+    params.push(today);
+    const t = `$${params.length}::date`;
+    where.push(`p.state = 'in_progress' AND (
+      (p.type = 'monitor_enter' AND p.first_clue_on IS NOT NULL AND ${t} > p.first_clue_on + ${MONITOR_DECISION_DAYS})
+      OR ${t} > CASE st.level WHEN 'county' THEN c.county_deadline WHEN 'township' THEN c.township_deadline ELSE c.village_deadline END)`);
+  }
+  const page = Math.max(1, q.page ?? 1);
+  const pageSize = Math.min(Math.max(1, q.pageSize ?? 50), 200);
+  params.push(pageSize, (page - 1) * pageSize);
+  const rows = await ctx.db.query<Proposal & { c_status: string; c_year: number; c_quarter: number; c_v: string; c_t: string; c_c: string; total: number }>(
+    `WITH st (type, step, roles, level) AS (VALUES ${STEP_VALUES})
+     SELECT ${SELECT}, c.status AS c_status, c.year AS c_year, c.quarter AS c_quarter, c.village_deadline AS c_v, c.township_deadline AS c_t, c.county_deadline AS c_c,
+            count(*) OVER ()::int AS total
+       FROM review_proposals p JOIN review_cycles c ON c.id = p.cycle_id
+       LEFT JOIN st ON st.type = p.type AND st.step = p.step
+      WHERE ${where.join(' AND ')} ORDER BY p.created_at DESC, p.number
+      LIMIT $${params.length - 1} OFFSET $${params.length}`, params,
+  );
+  let total = rows[0]?.total ?? 0;
+  if (!rows.length && page > 1) {
+    // Past the last page: the count still says how many there are.
+    total = (await ctx.db.query<{ n: number }>(
+      `WITH st (type, step, roles, level) AS (VALUES ${STEP_VALUES})
+       SELECT count(*)::int AS n FROM review_proposals p JOIN review_cycles c ON c.id = p.cycle_id
+         LEFT JOIN st ON st.type = p.type AND st.step = p.step WHERE ${where.join(' AND ')}`, params.slice(0, -2),
+    ))[0]!.n;
+  }
+  const items = rows.map(({ c_status, c_year, c_quarter, c_v, c_t, c_c, total: _n, ...p }) =>
     view(p, { status: c_status, year: c_year, quarter: c_quarter, village_deadline: c_v, township_deadline: c_t, county_deadline: c_c }, today));
-  if (q.inbox) items = items.filter((p) => p.currentStep && (p.currentStep.roles as readonly string[]).includes(ctx.actor.role));
-  if (q.overdue) items = items.filter((p) => p.overdue);
-  const page = q.page ?? 1;
-  const pageSize = Math.min(q.pageSize ?? 50, 200);
-  return { items: items.slice((page - 1) * pageSize, page * pageSize), total: items.length, page, pageSize };
+  return { items, total, page, pageSize };
 }
+
+/** Every workflow step as SQL VALUES rows (type, step index, signer roles, deadline level); constants only. */
+const STEP_VALUES = PROPOSAL_TYPES.flatMap((type) => stepsOf(type).map((s, i) => {
+  const level = s.roles.includes('county') ? 'county' : s.roles.includes('township') ? 'township' : 'village';
+  return `('${type}', ${i}, ARRAY[${s.roles.map((r) => `'${r}'`).join(', ')}]::text[], '${level}')`;
+})).join(', ');
 
 // ---------------------------------------------------------------------------------------------
 // Act on a sign or decide step
