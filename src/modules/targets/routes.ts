@@ -18,6 +18,7 @@ const TargetRowSchema = z.object({
   id: z.string(), clause: z.string(), text: z.string(), indicator: z.string(), unit: z.string(), region: z.string(),
   year: z.number().nullable(), period: z.string().nullable(), planned: z.number(), comparison: z.string(),
   reached: z.number().nullable(), status: Rag, reachedBy: z.string(),
+  detail: z.string().nullable().describe('计算口径的明细（如调度：应调度、已记录、按时、补录、缺少的次数和按时率）'),
 });
 
 const ReportedTargetSchema = z.object({
