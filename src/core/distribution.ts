@@ -61,4 +61,7 @@ export const DISTRIBUTION: Record<string, Distribution> = {
   dispatch_groups: reference,
   dispatch_tasks: reference,
   dispatch_reports: reference,
+  dispatch_task_progress: reference,
+  /** One row: when the indicators were last asked for and refreshed. */
+  indicator_refresh: reference,
 };

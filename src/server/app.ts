@@ -19,8 +19,10 @@ import { monitoringRoutes } from '../modules/monitoring/routes.js';
 import { regionRoutes } from '../modules/regions/routes.js';
 import { registryRoutes } from '../modules/registry/routes.js';
 import { reviewRoutes } from '../modules/review/routes.js';
+import { indicatorRefreshIdle, resumeIndicatorRefresh } from '../modules/stats/indicators.js';
 import { statsRoutes } from '../modules/stats/routes.js';
-import { dispatchRoutes, targetsRoutes } from '../modules/targets/routes.js';
+import { dispatchRoutes } from '../modules/targets/dispatch-routes.js';
+import { targetsRoutes } from '../modules/targets/routes.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
 
@@ -73,6 +75,14 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   monitoringRoutes(app, db);
   targetsRoutes(app, db);
   dispatchRoutes(app, db);
+
+  // Indicators asked for before a stop are refreshed after start; a run in progress ends before close.
+  app.addHook('onReady', async () => {
+    await resumeIndicatorRefresh(db, (e) => app.log.error(e, 'indicator refresh failed'));
+  });
+  app.addHook('onClose', async () => {
+    await indicatorRefreshIdle(db);
+  });
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

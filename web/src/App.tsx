@@ -39,6 +39,7 @@ const CalculatorsPage = lazy(() => import('./pages/Calculators'));
 const CadresPage = lazy(() => import('./pages/Cadres'));
 const CadreDetailPage = lazy(() => import('./pages/Cadres').then((m) => ({ default: m.CadreDetailPage })));
 const VillageTeamsPage = lazy(() => import('./pages/VillageTeams'));
+const DispatchPage = lazy(() => import('./pages/Dispatch'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -96,6 +97,7 @@ function Themed() {
                   <Route path="/monitoring" element={<Monitoring />} />
                   <Route path="/standards" element={<Standards />} />
                   <Route path="/targets" element={<TargetsPage />} />
+                  <Route path="/dispatch" element={<DispatchPage />} />
                   <Route path="/households/:id/assistance" element={<HouseholdAssistance />} />
                   <Route path="/catalog" element={<CatalogPage />} />
                   <Route path="/calculators" element={<CalculatorsPage />} />

@@ -345,6 +345,7 @@ const zh = {
   srKind_OTHER: '其他困难',
   // targets and indicators (issue 7)
   menuTargets: '目标与指标',
+  menuDispatch: '调度',
   targetProgress: '目标进度',
   targetEntries: '目标填报与审批',
   indicatorsTab: '统计指标',
@@ -386,6 +387,8 @@ const zh = {
   periodYearEnd: '{year}年末',
   computedAt: '计算时间',
   notComputed: '指标尚未计算',
+  indicatorsStale: '数据已更新，指标正在重新计算…',
+  indicatorsRefreshFailed: '指标重新计算失败',
   refreshIndicators: '重新计算指标',
   trendByYear: '按年度变化',
   // 帮扶 (issue 4: plans, benefits, 两不愁三保障, cadres, catalog, calculators)
@@ -872,6 +875,7 @@ const en: Record<MsgKey, string> = {
   srKind_OTHER: 'Other hardship',
   // targets and indicators (issue 7)
   menuTargets: 'Targets',
+  menuDispatch: 'Dispatch',
   targetProgress: 'Progress',
   targetEntries: 'Data entry & approval',
   indicatorsTab: 'Indicators',
@@ -913,6 +917,8 @@ const en: Record<MsgKey, string> = {
   periodYearEnd: 'End of {year}',
   computedAt: 'Computed',
   notComputed: 'Indicators not computed yet',
+  indicatorsStale: 'Data changed; recomputing the indicators…',
+  indicatorsRefreshFailed: 'Recomputing the indicators failed',
   refreshIndicators: 'Recompute indicators',
   trendByYear: 'By year',
   // 帮扶 (issue 4)

@@ -1153,7 +1153,7 @@ export const PLAN_TARGETS: PlanTarget[] = [
     per: '每月',
     ...BY_2020,
     progress: 'level',
-    reach: computed(['dispatch'], '市级调度记录按月计数，取各月中的最小值'),
+    reach: computed(['dispatch'], '市级调度记录按月计数（已结束的月份；每月一条记录），取各月中的最小值：每月都有调度为 1，缺任一月为 0；另报按时率（期末次日内录入的占应调度次数）'),
   }),
   target({
     id: 'T-5-1-dispatch-county-weekly',
@@ -1166,7 +1166,7 @@ export const PLAN_TARGETS: PlanTarget[] = [
     per: '每个区县每周',
     ...BY_2020,
     progress: 'level',
-    reach: computed(['dispatch'], '各区县调度记录按周计数，取各区县各周中的最小值'),
+    reach: computed(['dispatch'], '各区县（现行区划）调度记录按 ISO 周计数（已结束的周），取各区县各周中的最小值：每县每周都有为 1，否则为 0；另报按时率'),
   }),
   target({
     id: 'T-5-1-dispatch-township-village-daily',
@@ -1179,7 +1179,7 @@ export const PLAN_TARGETS: PlanTarget[] = [
     per: '每个乡镇、村每天',
     ...BY_2020,
     progress: 'level',
-    reach: computed(['dispatch'], '各乡镇、村调度记录按日计数，取最小值'),
+    reach: computed(['dispatch'], '各乡镇（含街道）、村（现行区划）调度记录按日计数（已结束的日），取各区划各日中的最小值：都有为 1，否则为 0；另报按时率'),
   }),
 
   // ── 五(二) 东西部协作 ──────────────────────────────────────────────────────────────────

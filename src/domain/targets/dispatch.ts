@@ -73,3 +73,73 @@ export function missingPeriods(cadence: Cadence, heldOn: readonly string[], from
 export function isOverdue(task: { deadline: string; doneOn: string | null }, today: string): boolean {
   return task.doneOn === null && parseDay(task.deadline) < parseDay(today);
 }
+
+/** Whole days an open task is past its deadline (1 the day after the deadline); 0 when not overdue. */
+export function daysOverdue(task: { deadline: string; doneOn: string | null }, today: string): number {
+  return isOverdue(task, today) ? Math.round((parseDay(today) - parseDay(task.deadline)) / DAY) : 0;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The first day of the period containing `day` (the 1st of the month, the Monday, the day itself). */
+export function periodStart(cadence: Cadence, day: string): string {
+  const ms = parseDay(day);
+  if (cadence === 'monthly') return day.slice(0, 8) + '01';
+  if (cadence === 'weekly') return iso(ms - ((new Date(ms).getUTCDay() + 6) % 7) * DAY);
+  return day;
+}
+
+/** The last day of the period containing `day` (the month's last day, the Sunday, the day itself). */
+export function periodEnd(cadence: Cadence, day: string): string {
+  const ms = parseDay(day);
+  if (cadence === 'monthly') {
+    const d = new Date(ms);
+    return iso(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0));
+  }
+  if (cadence === 'weekly') return iso(parseDay(periodStart('weekly', day)) + 6 * DAY);
+  return day;
+}
+
+/**
+ * The last day of the last closed period on `today`: the day before the period that holds today
+ * starts. A period still open may yet get its meeting, so it is never counted as missed.
+ */
+export function closedUntil(cadence: Cadence, today: string): string {
+  return iso(parseDay(periodStart(cadence, today)) - DAY);
+}
+
+/**
+ * A meeting record is on time when it is entered by the end of the day after its period ends
+ * (UTC days, as every date here): a village's evening meeting entered the next morning still
+ * counts. Entered later, it is a late record (补录): the meeting counts as held, the record as late.
+ * The seed sets the cadence only; this day of grace is the system's rule, changed here.
+ */
+export const REPORT_GRACE_DAYS = 1;
+
+export function recordedOnTime(cadence: Cadence, heldOn: string, recordedAt: Date | string): boolean {
+  const deadline = parseDay(periodEnd(cadence, heldOn)) + (1 + REPORT_GRACE_DAYS) * DAY;
+  const at = typeof recordedAt === 'string' ? Date.parse(recordedAt) : recordedAt.getTime();
+  return at < deadline;
+}
+
+/** Cadence compliance of one level over closed periods: what is owed, held, on time, missing. */
+export interface Compliance {
+  units: number;
+  periods: number;
+  /** units × periods: the meetings the seed asks for. */
+  expected: number;
+  held: number;
+  onTime: number;
+  late: number;
+  missing: number;
+  /** held on time ÷ expected, a fraction; null when nothing is owed. */
+  onTimeShare: number | null;
+  /** held ÷ expected; null when nothing is owed. */
+  heldShare: number | null;
+}
+
+export function compliance(units: number, periods: number, held: number, onTime: number): Compliance {
+  const expected = units * periods;
+  const share = (n: number) => (expected > 0 ? Math.round((n / expected) * 1e6) / 1e6 : null);
+  return { units, periods, expected, held, onTime, late: held - onTime, missing: expected - held, onTimeShare: share(onTime), heldShare: share(held) };
+}

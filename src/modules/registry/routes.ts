@@ -11,6 +11,7 @@ import { DICTIONARIES } from '../../domain/dictionaries.js';
 import { ctxOf } from '../../server/auth.js';
 import { sendXlsxFile } from '../../server/download.js';
 import { assertCan } from '../access/policy.js';
+import { requestIndicatorRefresh } from '../stats/indicators.js';
 import { exportRegistry } from './export.js';
 import { importErrors, writeImportErrors, writeImportTemplate } from './import-files.js';
 import { HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, type FieldSpec } from './fields.js';
@@ -132,7 +133,11 @@ export function registryRoutes(app: FastifyInstance, db: Db): void {
       } else {
         throw new ValidationError('请上传一个 .xlsx 文件（字段 file），或两个 .csv 文件（字段 households 和 members）', undefined, 'NO_FILE');
       }
-      return await importRegistry(ctx, src, { dryRun: request.query.dryRun, upsert: request.query.upsert, fileName });
+      const res = await importRegistry(ctx, src, { dryRun: request.query.dryRun, upsert: request.query.upsert, fileName });
+      if (!res.ok || res.dryRun || res.created + res.updated === 0) return res;
+      // The indicators follow the registry: refreshed in the background, after this answer.
+      await requestIndicatorRefresh(ctx, `import ${res.batchId ?? ''}`, (e) => request.log.error(e, 'indicator refresh after import failed'));
+      return { ...res, indicators: 'refreshing' as const };
     } finally {
       await fs.promises.rm(dir, { recursive: true, force: true });
     }

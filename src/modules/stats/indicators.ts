@@ -1,6 +1,6 @@
 import { audit } from '../../core/audit.js';
-import type { Ctx } from '../../core/context.js';
-import type { Queryable } from '../../core/db.js';
+import { systemCtx, type Ctx } from '../../core/context.js';
+import type { Db, Queryable } from '../../core/db.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { normalizeRegionCode, type RegionLevel } from '../../domain/regions.js';
 import { assertCan } from '../access/policy.js';
@@ -25,6 +25,13 @@ import { resolvePopulations, type PopRow, type RegionRow } from './service.js';
  * (village, identification year, exit year, status) — a few rows per village — then rolled up
  * and expanded to periods in memory, and written in one transaction (readers see the old set
  * until it commits). The dashboard reads one indexed row per region.
+ *
+ * Freshness: a registry import over HTTP asks for a refresh (`requestIndicatorRefresh`: the
+ * indicator_refresh row's requested_at) after its commit and answers at once; the refresh runs
+ * next in the same process, in the background, one at a time (a request during a run queues one
+ * more run). Until it commits, the reads say `stale` (and `refreshing` while it runs) beside the
+ * old figures' computed_at, so a screen never passes off older figures as current. A server that
+ * stopped with a request pending refreshes when it starts again (`resumeIndicatorRefresh`).
  */
 
 export const CURRENT_PERIOD = 'current';
@@ -79,11 +86,13 @@ export const BASE_SQL = `
    WHERE h.poverty_status <> '已剔除'
    GROUP BY h.village_code, h.identification_year, h.exit_year, h.poverty_status`;
 
-export async function refreshIndicators(ctx: Ctx, opts: { now?: Date } = {}): Promise<RefreshResult> {
+export async function refreshIndicators(ctx: Ctx, opts: { now?: Date; reason?: string } = {}): Promise<RefreshResult> {
   assertCan(ctx.actor, 'indicators.refresh');
   const started = performance.now();
   const now = opts.now ?? new Date();
   return ctx.db.transaction(async (tx) => {
+    // One refresh at a time (a background run and the city office's button may meet on a server).
+    await tx.execute('SELECT pg_advisory_xact_lock(7420003)');
     const base = await tx.query<{ village_code: string; iy: number | null; ey: number | null; st: string; households: number; people: number }>(BASE_SQL);
     const lastYear = Math.max(now.getUTCFullYear(), ...base.map((b) => b.ey ?? 0), ...base.map((b) => b.iy ?? 0));
     const years: number[] = [];
@@ -174,7 +183,7 @@ export async function refreshIndicators(ctx: Ctx, opts: { now?: Date } = {}): Pr
           s(cols.poorPeople), s(cols.exitedHouseholds), s(cols.exitedPeople), s(cols.pop), s(cols.incidence), now.toISOString()],
       );
     }
-    await audit(tx, ctx.actor, ctx.requestId, { action: 'indicators.refresh', targetType: 'indicators', details: { rows: cols.code.length, periods } });
+    await audit(tx, ctx.actor, ctx.requestId, { action: 'indicators.refresh', targetType: 'indicators', details: { rows: cols.code.length, periods, ...(opts.reason ? { reason: opts.reason } : {}) } });
     return { regions: counts.size, periods, rows: cols.code.length, computedAt: now.toISOString(), ms: Math.round(performance.now() - started) };
   });
 }
@@ -191,7 +200,106 @@ const toRow = (r: DbIndicator): IndicatorRow => ({
   ruralPopulation: r.rural_population, incidence: r.incidence === null ? null : Number(r.incidence),
 });
 
-export interface RegionIndicators {
+// ── freshness: refresh after an import, in the background ──────────────────────────────────
+
+const REFRESH_ROW = 'indicators';
+/** A run that started longer ago than this and never finished (the process died) is not "refreshing". */
+const RUN_LIMIT_MS = 30 * 60_000;
+
+export interface Freshness {
+  /** Data changed after the figures were computed; a refresh is due or running. */
+  stale: boolean;
+  refreshing: boolean;
+  requestedAt: string | null;
+  /** The last background run's failure, if it failed. */
+  error: string | null;
+}
+
+interface RunState { running: Promise<void> | null; again: boolean }
+const runs = new WeakMap<Db, RunState>();
+
+/**
+ * The registry changed (an import committed): mark the indicators stale and refresh them in the
+ * background. Returns at once; `indicatorRefreshIdle` waits for the run.
+ */
+export async function requestIndicatorRefresh(ctx: Ctx, reason: string, log?: (e: unknown) => void): Promise<void> {
+  await ctx.db.execute(
+    `INSERT INTO indicator_refresh (id, requested_at, requested_by) VALUES ($1, $2, $3)
+     ON CONFLICT (id) DO UPDATE SET requested_at = EXCLUDED.requested_at, requested_by = EXCLUDED.requested_by`,
+    [REFRESH_ROW, new Date().toISOString(), `${ctx.actor.username}: ${reason}`]);
+  scheduleRefresh(ctx.db, reason, log);
+}
+
+function scheduleRefresh(db: Db, reason: string, log?: (e: unknown) => void): void {
+  let st = runs.get(db);
+  if (!st) {
+    st = { running: null, again: false };
+    runs.set(db, st);
+  }
+  if (st.running) {
+    st.again = true;
+    return;
+  }
+  const state = st;
+  state.running = (async () => {
+    // After the current request's answer has gone out.
+    await new Promise((r) => setImmediate(r));
+    do {
+      state.again = false;
+      await runRefresh(db, reason);
+    } while (state.again);
+  })().catch((e: unknown) => log?.(e)).finally(() => {
+    state.running = null;
+  });
+}
+
+async function runRefresh(db: Db, reason: string): Promise<void> {
+  await db.execute('UPDATE indicator_refresh SET started_at = $2, error = NULL WHERE id = $1', [REFRESH_ROW, new Date().toISOString()]);
+  try {
+    await refreshIndicators(systemCtx(db, 'indicators-' + Date.now()), { reason });
+    await db.execute('UPDATE indicator_refresh SET finished_at = $2 WHERE id = $1', [REFRESH_ROW, new Date().toISOString()]);
+  } catch (e) {
+    await db.execute('UPDATE indicator_refresh SET finished_at = $2, error = $3 WHERE id = $1',
+      [REFRESH_ROW, new Date().toISOString(), e instanceof Error ? e.message : String(e)]).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Resolves when no background refresh is running for this database (server shutdown, tests). */
+export async function indicatorRefreshIdle(db: Db): Promise<void> {
+  for (let st = runs.get(db); st?.running; st = runs.get(db)) await st.running;
+}
+
+/** At start-up: a refresh asked for before the server stopped and never done runs now. */
+export async function resumeIndicatorRefresh(db: Db, log?: (e: unknown) => void): Promise<void> {
+  const f = await freshness(db, await lastComputed(db));
+  if (f.stale) scheduleRefresh(db, 'resume', log);
+}
+
+async function lastComputed(q: Queryable): Promise<string | null> {
+  const r = await q.query<{ at: Date | string | null }>(`SELECT max(computed_at) AS at FROM indicators WHERE period = 'current'`);
+  return r[0]?.at ? new Date(r[0].at).toISOString() : null;
+}
+
+export async function freshness(q: Queryable, computedAt: string | null): Promise<Freshness> {
+  const r = await q.query<{ requested_at: Date | string | null; started_at: Date | string | null; finished_at: Date | string | null; error: string | null }>(
+    'SELECT requested_at, started_at, finished_at, error FROM indicator_refresh WHERE id = $1', [REFRESH_ROW]);
+  const row = r[0];
+  if (!row) return { stale: false, refreshing: false, requestedAt: null, error: null };
+  const ms = (v: Date | string | null) => (v === null ? null : new Date(v).getTime());
+  const requested = ms(row.requested_at);
+  const started = ms(row.started_at);
+  const finished = ms(row.finished_at);
+  const computed = computedAt === null ? null : Date.parse(computedAt);
+  return {
+    stale: requested !== null && (computed === null || requested > computed),
+    refreshing: started !== null && (finished === null || started > finished) && Date.now() - started < RUN_LIMIT_MS,
+    requestedAt: requested === null ? null : new Date(requested).toISOString(),
+    error: row.error,
+  };
+}
+
+export interface RegionIndicators extends Freshness {
   /** When these figures were computed; null when never refreshed. */
   computedAt: string | null;
   period: string;
@@ -214,8 +322,10 @@ export async function regionIndicators(ctx: Ctx, input: { region?: string; perio
   const rows = await ctx.db.query<DbIndicator>(
     `${SELECT} WHERE i.period = $2 AND (i.region_code = $1 OR i.parent_code = $1) ORDER BY i.region_code`, [code, period]);
   const own = rows.find((r) => r.region_code === code) ?? null;
+  const computedAt = rows[0] ? new Date(rows[0].computed_at).toISOString() : await lastComputed(ctx.db);
   return {
-    computedAt: rows[0] ? new Date(rows[0].computed_at).toISOString() : null,
+    computedAt,
+    ...(await freshness(ctx.db, computedAt)),
     period,
     region: own ? toRow(own) : null,
     children: rows.filter((r) => r.region_code !== code).map(toRow),
@@ -223,13 +333,14 @@ export async function regionIndicators(ctx: Ctx, input: { region?: string; perio
 }
 
 /** A region's indicators over the years (trend), with 'current' last. */
-export async function indicatorTrend(ctx: Ctx, input: { region?: string }): Promise<{ computedAt: string | null; items: IndicatorRow[] }> {
+export async function indicatorTrend(ctx: Ctx, input: { region?: string }): Promise<{ computedAt: string | null; stale: boolean; items: IndicatorRow[] }> {
   assertCan(ctx.actor, 'targets.read');
   const code = input.region === undefined ? ctx.actor.regionCode : normalizeRegionCode(input.region);
   if (!code) throw new ValidationError(`区划代码「${input.region}」格式不正确`, { field: 'region', value: input.region, reason: '应为 12 位数字' });
   if (!actorCovers(ctx.actor, code)) throw new NotFoundError('区划不存在或不在本人辖区内');
   const rows = await ctx.db.query<DbIndicator>(`${SELECT} WHERE i.region_code = $1 ORDER BY i.period`, [code]);
-  return { computedAt: rows[0] ? new Date(rows[0].computed_at).toISOString() : null, items: rows.map(toRow) };
+  const computedAt = rows[0] ? new Date(rows[0].computed_at).toISOString() : null;
+  return { computedAt, stale: (await freshness(ctx.db, computedAt)).stale, items: rows.map(toRow) };
 }
 
 /** Rows at one level inside a subtree, for one period or (period omitted) every period, for exports. */

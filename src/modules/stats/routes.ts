@@ -68,7 +68,12 @@ export function statsRoutes(app: FastifyInstance, db: Db): void {
         region: Code.optional().describe('区划代码（默认本人辖区）'),
         period: z.string().max(10).optional().describe('current（按当前状态）或年度 YYYY（年末口径）'),
       }),
-      response: { 200: z.object({ computedAt: z.string().nullable(), period: z.string(), region: Indicator.nullable(), children: z.array(Indicator) }) },
+      response: {
+        200: z.object({
+          computedAt: z.string().nullable(), stale: z.boolean().describe('导入后数据已变、指标待更新或正在更新'), refreshing: z.boolean(),
+          requestedAt: z.string().nullable(), error: z.string().nullable(), period: z.string(), region: Indicator.nullable(), children: z.array(Indicator),
+        }),
+      },
     },
   }, async (request) => regionIndicators(ctxOf(db, request), { region: request.query.region, period: request.query.period }));
 
@@ -76,7 +81,7 @@ export function statsRoutes(app: FastifyInstance, db: Db): void {
     schema: {
       tags: itags, summary: '区划指标按年度的变化（年末口径），最后一行为当前',
       querystring: z.object({ region: Code.optional().describe('区划代码（默认本人辖区）') }),
-      response: { 200: z.object({ computedAt: z.string().nullable(), items: z.array(Indicator) }) },
+      response: { 200: z.object({ computedAt: z.string().nullable(), stale: z.boolean(), items: z.array(Indicator) }) },
     },
   }, async (request) => indicatorTrend(ctxOf(db, request), { region: request.query.region }));
 

@@ -61,7 +61,7 @@ export async function exportProgress(ctx: Ctx, file: string, opts: { year?: numb
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
   const ts = addSheet(wb, '目标进度', ['目标编号', '条款', '指标', '年度', '计划值', '单位', '实际值', '状态', '实际值来源', '方案原文']);
   for (const t of report.targets) {
-    ts.addRow([t.id, t.clause, t.indicator, t.period ?? t.year, t.planned, t.unit, t.reached, RAG_LABELS[t.status], t.reachedBy, t.text]).commit();
+    ts.addRow([t.id, t.clause, t.indicator, t.period ?? t.year, t.planned, t.unit, t.reached, RAG_LABELS[t.status], t.detail ? `${t.reachedBy}；${t.detail}` : t.reachedBy, t.text]).commit();
   }
   ts.addRow([]).commit();
   ts.addRow([`截至 ${report.asOf}；${report.source.issuer}《${report.source.title}》（${report.source.published}）`]).commit();

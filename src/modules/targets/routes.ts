@@ -6,7 +6,6 @@ import { ENTRY_STATUSES } from '../../domain/targets/entry.js';
 import { ctxOf } from '../../server/auth.js';
 import { sendXlsxFile } from '../../server/download.js';
 import { actOnEntry, listEntries, reportedTargets, saveEntry } from './entries.js';
-import { addReport, cadenceStatus, completeTask, createGroup, createTask, listGroups, listTasks } from './dispatch.js';
 import { exportIncidence, exportProgress } from './export.js';
 import { reportTargets } from './service.js';
 
@@ -19,6 +18,7 @@ const TargetRowSchema = z.object({
   id: z.string(), clause: z.string(), text: z.string(), indicator: z.string(), unit: z.string(), region: z.string(),
   year: z.number().nullable(), period: z.string().nullable(), planned: z.number(), comparison: z.string(),
   reached: z.number().nullable(), status: Rag, reachedBy: z.string(),
+  detail: z.string().nullable().describe('计算口径的明细（如调度：应调度、已记录、按时、补录、缺少的次数和按时率）'),
 });
 
 const ReportedTargetSchema = z.object({
@@ -116,74 +116,3 @@ export function targetsRoutes(app: FastifyInstance, db: Db): void {
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
-
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD');
-const Group = z.object({ id: z.string(), name: z.string(), lead: z.string(), regionCode: z.string(), openTasks: z.number(), overdueTasks: z.number() });
-const Task = z.object({
-  id: z.string(), groupId: z.string().nullable(), groupName: z.string().nullable(), regionCode: z.string(), regionName: z.string().nullable(),
-  title: z.string(), owner: z.string(), deadline: z.string(), targetId: z.string().nullable(), doneOn: z.string().nullable(),
-  doneNote: z.string().nullable(), overdue: z.boolean(), version: z.number(),
-});
-const Report = z.object({ id: z.string(), regionCode: z.string(), regionName: z.string().nullable(), heldOn: z.string(), period: z.string(), chair: z.string(), summary: z.string(), reportedBy: z.string() });
-const CadenceRowSchema = z.object({
-  regionCode: z.string(), regionName: z.string().nullable(), level: z.string(), cadence: z.enum(['monthly', 'weekly', 'daily']),
-  held: z.number(), expected: z.number(), missing: z.array(z.string()), lastHeldOn: z.string().nullable(),
-});
-
-/** 调度 (五(一)): working groups, task lists, dispatch meetings at the seed's cadence. */
-export function dispatchRoutes(app: FastifyInstance, db: Db): void {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ['dispatch'];
-  r.get('/api/dispatch/groups', {
-    schema: { tags, summary: '专责工作组（含未完成、逾期任务数）', response: { 200: z.object({ items: z.array(Group) }) } },
-  }, async (request) => ({ items: await listGroups(ctxOf(db, request)) }));
-  r.post('/api/dispatch/groups', {
-    schema: {
-      tags, summary: '新建专责工作组', body: z.object({ name: z.string().max(200), lead: z.string().max(200), regionCode: Code }),
-      response: { 201: Group },
-    },
-  }, async (request, reply) => reply.status(201).send(await createGroup(ctxOf(db, request), request.body)));
-  r.get('/api/dispatch/tasks', {
-    schema: {
-      tags, summary: '任务清单（逾期的标出）',
-      querystring: z.object({
-        region: Code.optional(), groupId: z.string().uuid().optional(),
-        overdue: z.enum(['1', 'true']).optional().describe('只看逾期未完成的'), open: z.enum(['1', 'true']).optional().describe('只看未完成的'),
-      }),
-      response: { 200: z.object({ items: z.array(Task) }) },
-    },
-  }, async (request) => {
-    const q = request.query;
-    return { items: await listTasks(ctxOf(db, request), { region: q.region, groupId: q.groupId, overdue: q.overdue !== undefined, open: q.open !== undefined }) };
-  });
-  r.post('/api/dispatch/tasks', {
-    schema: {
-      tags, summary: '新建任务（责任人、完成时限）',
-      body: z.object({
-        groupId: z.string().uuid().nullable().optional(), regionCode: Code, title: z.string().max(1000), owner: z.string().max(200),
-        deadline: Day, targetId: z.string().max(100).nullable().optional(),
-      }),
-      response: { 201: Task },
-    },
-  }, async (request, reply) => reply.status(201).send(await createTask(ctxOf(db, request), request.body)));
-  r.post('/api/dispatch/tasks/:id/done', {
-    schema: {
-      tags, summary: '任务完成', params: z.object({ id: z.string().max(64) }),
-      body: z.object({ version: z.number().int(), doneOn: Day.optional(), note: z.string().max(2000).optional() }), response: { 200: Task },
-    },
-  }, async (request) => completeTask(ctxOf(db, request), request.params.id, request.body));
-  r.post('/api/dispatch/reports', {
-    schema: {
-      tags, summary: '记录一次调度（市级每月、县级每周、乡镇和村每天）',
-      body: z.object({ regionCode: Code, heldOn: Day, chair: z.string().max(200), summary: z.string().max(5000) }),
-      response: { 201: Report },
-    },
-  }, async (request, reply) => reply.status(201).send(await addReport(ctxOf(db, request), request.body)));
-  r.get('/api/dispatch/cadence', {
-    schema: {
-      tags, summary: '调度频次落实情况：区划及其下一级在时间范围内应调度、已调度的期数和缺少的期间',
-      querystring: z.object({ region: Code.optional(), from: Day, to: Day }),
-      response: { 200: z.object({ items: z.array(CadenceRowSchema) }) },
-    },
-  }, async (request) => ({ items: await cadenceStatus(ctxOf(db, request), request.query) }));
-}

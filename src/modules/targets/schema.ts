@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { date, doublePrecision, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 
 /**
@@ -71,6 +72,9 @@ export const dispatchGroups = pgTable('dispatch_groups', {
   lead: text('lead').notNull(),
   /** The region whose office runs the group (12 digits). */
   regionCode: varchar('region_code', { length: 12 }).notNull(),
+  /** 成员单位 or people of the group, in the order entered. */
+  members: text('members').array().notNull().default(sql`'{}'::text[]`),
+  version: integer('version').notNull().default(1),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -87,6 +91,10 @@ export const dispatchTasks = pgTable(
     targetId: text('target_id'),
     doneOn: date('done_on'),
     doneNote: text('done_note'),
+    /** The last progress recorded (0–100 %), its note and time; the history is dispatch_task_progress. */
+    progress: integer('progress').notNull().default(0),
+    progressNote: text('progress_note'),
+    progressAt: timestamp('progress_at', { withTimezone: true }),
     createdBy: text('created_by').notNull(),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -111,3 +119,31 @@ export const dispatchReports = pgTable(
   },
   (t) => [index('dispatch_reports_region_idx').on(t.regionCode, t.heldOn)],
 );
+
+/** 任务进展: each progress report on a task (who, when, how far, what was done). */
+export const dispatchTaskProgress = pgTable(
+  'dispatch_task_progress',
+  {
+    id: uuid('id').primaryKey(),
+    taskId: uuid('task_id').notNull(),
+    percent: integer('percent').notNull(),
+    note: text('note').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('dispatch_task_progress_task_idx').on(t.taskId, t.recordedAt)],
+);
+
+/**
+ * The indicators' freshness (one row, id 'indicators'): a registry import asks for a refresh
+ * (requested_at) and the refresh runs after the import's response; the indicators are stale while
+ * requested_at is later than their computed_at.
+ */
+export const indicatorRefresh = pgTable('indicator_refresh', {
+  id: text('id').primaryKey(),
+  requestedAt: timestamp('requested_at', { withTimezone: true }),
+  requestedBy: text('requested_by'),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  error: text('error'),
+});

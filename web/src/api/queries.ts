@@ -123,7 +123,20 @@ export const useTargetEntries = (enabled = true) =>
   useQuery({ queryKey: targetKeys.entries, queryFn: async () => (await api.get<{ items: TargetEntry[] }>('/api/targets/entries')).items, enabled });
 
 export const useIndicators = (region: string | undefined, period: string, enabled = true) =>
-  useQuery({ queryKey: targetKeys.indicators(region, period), queryFn: () => api.get<RegionIndicators>('/api/indicators', { region, period }), placeholderData: keepPreviousData, enabled });
+  useQuery({
+    queryKey: targetKeys.indicators(region, period),
+    queryFn: () => api.get<RegionIndicators>('/api/indicators', { region, period }),
+    placeholderData: keepPreviousData,
+    enabled,
+    // After an import the server recomputes in the background: ask again until the figures are current.
+    refetchInterval: (q) => (q.state.data?.stale && !q.state.data.error ? 2000 : false),
+  });
 
 export const useIndicatorTrend = (region: string | undefined, enabled = true) =>
-  useQuery({ queryKey: targetKeys.trend(region), queryFn: () => api.get<IndicatorTrend>('/api/indicators/trend', { region }), placeholderData: keepPreviousData, enabled });
+  useQuery({
+    queryKey: targetKeys.trend(region),
+    queryFn: () => api.get<IndicatorTrend>('/api/indicators/trend', { region }),
+    placeholderData: keepPreviousData,
+    enabled,
+    refetchInterval: (q) => (q.state.data?.stale ? 3000 : false),
+  });

@@ -70,7 +70,7 @@ export interface FindingPage {
 export type Rag = 'green' | 'amber' | 'red' | 'unknown';
 export interface TargetRow {
   id: string; clause: string; text: string; indicator: string; unit: string; region: string; year: number | null;
-  period: string | null; planned: number; comparison: string; reached: number | null; status: Rag; reachedBy: string;
+  period: string | null; planned: number; comparison: string; reached: number | null; status: Rag; reachedBy: string; detail: string | null;
 }
 export interface TargetReport { asOf: string; targets: TargetRow[] }
 export interface TargetForm {
@@ -90,5 +90,8 @@ export interface Indicator {
   poorHouseholds: number; poorPeople: number; exitedHouseholds: number; exitedPeople: number;
   ruralPopulation: number | null; incidence: number | null;
 }
-export interface RegionIndicators { computedAt: string | null; period: string; region: Indicator | null; children: Indicator[] }
-export interface IndicatorTrend { computedAt: string | null; items: Indicator[] }
+export interface RegionIndicators {
+  computedAt: string | null; stale: boolean; refreshing: boolean; requestedAt: string | null; error: string | null;
+  period: string; region: Indicator | null; children: Indicator[];
+}
+export interface IndicatorTrend { computedAt: string | null; stale: boolean; items: Indicator[] }

@@ -1,4 +1,4 @@
-import { AimOutlined, AlertOutlined, AuditOutlined, BarChartOutlined, CalculatorOutlined, ClusterOutlined, DiffOutlined, FundOutlined, LogoutOutlined, MenuOutlined, ReadOutlined, SettingOutlined, SolutionOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
+import { AimOutlined, AlertOutlined, AuditOutlined, BarChartOutlined, CalculatorOutlined, ClusterOutlined, DiffOutlined, FundOutlined, LogoutOutlined, MenuOutlined, ReadOutlined, ScheduleOutlined, SettingOutlined, SolutionOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Suspense, useState } from 'react';
@@ -17,7 +17,7 @@ const ROLE_KEYS: Record<string, string> = {
 };
 
 /** Screens that follow the region picked in the tree (?region=CODE). */
-const REGION_AWARE = ['/', '/households', '/comparison/findings', '/comparison/summary', '/targets'];
+const REGION_AWARE = ['/', '/households', '/comparison/findings', '/comparison/summary', '/targets', '/dispatch'];
 
 /** The frame of every signed-in screen: header (user, role, language, sign out), menu, region tree. */
 export function AppLayout() {
@@ -46,6 +46,7 @@ export function AppLayout() {
     ...(can(me, 'monitoring.read') ? [{ key: '/monitoring', icon: <AlertOutlined />, label: t('menuMonitoring') }] : []),
     ...(can(me, 'standards.read') ? [{ key: '/standards', icon: <SettingOutlined />, label: t('menuStandards') }] : []),
     ...(can(me, 'targets.read') ? [{ key: '/targets', icon: <AimOutlined />, label: t('menuTargets') }] : []),
+    ...(can(me, 'dispatch.read') ? [{ key: '/dispatch', icon: <ScheduleOutlined />, label: t('menuDispatch') }] : []),
     ...(can(me, 'cadres.read') ? [{ key: '/cadres', icon: <SolutionOutlined />, label: t('menuCadres') }, { key: '/teams', icon: <ClusterOutlined />, label: t('menuTeams') }] : []),
     ...(can(me, 'policy.read') ? [{ key: '/catalog', icon: <ReadOutlined />, label: t('menuCatalog') }, { key: '/calculators', icon: <CalculatorOutlined />, label: t('menuCalculators') }] : []),
   ];

@@ -47,6 +47,7 @@ export default function ImportPage() {
         notifySuccess(t('importOk', { h: res.households, m: res.members }));
         void qc.invalidateQueries({ queryKey: ['households'] });
         void qc.invalidateQueries({ queryKey: ['stats'] });
+        void qc.invalidateQueries({ queryKey: ['indicators'] });
       }
     } catch (e) {
       showError(e, '导入失败');
@@ -139,6 +140,7 @@ export default function ImportPage() {
             {result.res.updated !== undefined && <Statistic title="更新" value={result.res.updated} />}
             {result.res.unchanged !== undefined && <Statistic title="未变" value={result.res.unchanged} />}
           </Space>
+          {'indicators' in result.res && <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }} data-testid="import-indicators">{t('indicatorsStale')}</Typography.Paragraph>}
         </Card>
       )}
 

@@ -44,7 +44,12 @@ function Progress() {
         pagination={false}
         scroll={{ x: 900 }}
         data-testid="target-table"
-        expandable={{ expandedRowRender: (r) => <Typography.Paragraph style={{ margin: 0 }}>「{r.text}」<br /><Typography.Text type="secondary">{r.reachedBy}</Typography.Text></Typography.Paragraph> }}
+        expandable={{ expandedRowRender: (r) => (
+          <Typography.Paragraph style={{ margin: 0 }}>
+            「{r.text}」<br /><Typography.Text type="secondary">{r.reachedBy}</Typography.Text>
+            {r.detail && <><br /><Typography.Text data-testid="target-detail">{r.detail}</Typography.Text></>}
+          </Typography.Paragraph>
+        ) }}
         columns={[
           { title: t('clause'), dataIndex: 'clause', key: 'clause', width: 90 },
           { title: t('indicator'), dataIndex: 'indicator', key: 'indicator' },
@@ -238,6 +243,9 @@ function Indicators() {
         <Typography.Text type="secondary" data-testid="indicators-computed-at">
           {q.data?.computedAt ? `${t('computedAt')} ${fmtTime(q.data.computedAt)}` : t('notComputed')}
         </Typography.Text>
+        {q.data?.stale && (q.data.error
+          ? <Tag color="red" data-testid="indicators-stale">{t('indicatorsRefreshFailed')}：{q.data.error}</Tag>
+          : <Tag color="processing" data-testid="indicators-stale">{t('indicatorsStale')}</Tag>)}
         {can(me, 'indicators.refresh') && <Button onClick={() => void doRefresh()} loading={busy} data-testid="indicators-refresh">{t('refreshIndicators')}</Button>}
       </Space>
       {own && (
