@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
 import { apiSession, btn, chooseOption, launch, login, newPage, type Watched } from './support/browser.js';
+import { chinaDay } from '../src/domain/dates.js';
 
 /**
  * 调度 (五(一)): a county office creates a task past its deadline and sees it in red with the days
@@ -12,7 +13,8 @@ const baseURL = inject('baseURL');
 const shots = inject('screenshotDir');
 let browser: Browser;
 let w: Watched;
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+/** A day relative to today in Lanzhou (the server's calendar is UTC+8 whatever the machine's zone). */
+const day = (offset: number) => chinaDay(Date.now() + offset * 86_400_000);
 const TITLE = `完成危房改造入户核查（浏览器测试 ${Date.now() % 100000}）`;
 
 beforeAll(async () => {

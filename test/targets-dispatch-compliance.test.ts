@@ -43,7 +43,7 @@ beforeAll(async () => {
   for (let m = 1; m <= 12; m++) {
     if (m === 7) continue;
     const held = `2019-${pad(m)}-10`;
-    const recorded = m === 3 ? '2019-04-01T23:59:59Z' : m === 4 ? '2019-05-02T00:00:00Z' : m === 5 ? '2019-09-01T08:00:00Z' : `${held}T12:00:00Z`;
+    const recorded = m === 3 ? '2019-04-01T23:59:59+08:00' : m === 4 ? '2019-05-02T00:00:00+08:00' : m === 5 ? '2019-09-01T08:00:00Z' : `${held}T12:00:00Z`;
     await report('620100000000', m === 3 ? '2019-03-31' : held, recorded);
   }
   // 榆中县: every Monday from 2018-12-31 to 2019-12-30 (53 weeks), entered the same day.
@@ -52,7 +52,7 @@ beforeAll(async () => {
     await report('620123000000', d, `${d}T09:00:00Z`);
   }
   await report(TOWNSHIP, '2019-03-01', '2019-03-01T10:00:00Z');
-  await report(V1, '2019-03-01', '2019-03-02T20:00:00Z');
+  await report(V1, '2019-03-01', '2019-03-02T20:00:00+08:00'); // the evening after, in Lanzhou
   await report(V1, '2019-03-02', '2019-03-05T08:00:00Z');
 });
 afterAll(async () => {

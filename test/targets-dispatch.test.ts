@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDb, type TestDb } from './support/db.js';
 import { loginCookie, makeApp, seedUser, seedVillages, V1, V2 } from './support/factories.js';
+import { chinaDay } from '../src/domain/dates.js';
 
 /** 调度 (五(一)) through the HTTP API: working groups, task lists with overdue work, meetings at the cadence. */
 let t: TestDb;
@@ -10,7 +11,8 @@ const cookies: Record<string, string> = {};
 const call = (user: string | null, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
   app.inject({ method, url, headers: user ? { cookie: cookies[user]! } : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
 
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+/** A day relative to today in Lanzhou (the server's calendar is UTC+8 whatever the machine's zone). */
+const day = (offset: number) => chinaDay(Date.now() + offset * 86_400_000);
 
 beforeAll(async () => {
   t = await testDb();

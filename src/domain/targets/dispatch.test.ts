@@ -51,10 +51,13 @@ describe('dispatch cadence (五(一))', () => {
   });
 
   it('a record is on time until the end of the day after its period ends', () => {
-    expect(recordedOnTime('daily', '2019-03-05', '2019-03-06T23:59:59Z')).toBe(true);
-    expect(recordedOnTime('daily', '2019-03-05', '2019-03-07T00:00:00Z')).toBe(false);
+    expect(recordedOnTime('daily', '2019-03-05', '2019-03-06T23:59:59+08:00')).toBe(true);
+    expect(recordedOnTime('daily', '2019-03-05', '2019-03-07T00:00:00+08:00')).toBe(false);
+    // Days are Lanzhou's: 16:00 UTC is already midnight there.
+    expect(recordedOnTime('daily', '2019-03-05', '2019-03-06T15:59:59Z')).toBe(true);
+    expect(recordedOnTime('daily', '2019-03-05', '2019-03-06T16:00:00Z')).toBe(false);
     expect(recordedOnTime('monthly', '2019-03-02', new Date('2019-04-01T10:00:00Z'))).toBe(true);
-    expect(recordedOnTime('monthly', '2019-03-02', new Date('2019-04-02T00:00:01Z'))).toBe(false);
+    expect(recordedOnTime('monthly', '2019-03-02', new Date('2019-04-02T00:00:01+08:00'))).toBe(false);
     expect(recordedOnTime('weekly', '2019-03-04', '2019-03-11T12:00:00Z')).toBe(true); // Monday after the week
   });
 

@@ -5,6 +5,7 @@
  * written 'YYYY-MM-DD'.
  */
 import type { EntryLevel } from './catalog.js';
+import { CHINA_OFFSET_MS } from '../dates.js';
 
 export type Cadence = 'monthly' | 'weekly' | 'daily';
 
@@ -110,14 +111,14 @@ export function closedUntil(cadence: Cadence, today: string): string {
 
 /**
  * A meeting record is on time when it is entered by the end of the day after its period ends
- * (UTC days, as every date here): a village's evening meeting entered the next morning still
+ * (days in Lanzhou, UTC+8: the period arithmetic here is on calendar dates): a village's evening meeting entered the next morning still
  * counts. Entered later, it is a late record (补录): the meeting counts as held, the record as late.
  * The seed sets the cadence only; this day of grace is the system's rule, changed here.
  */
 export const REPORT_GRACE_DAYS = 1;
 
 export function recordedOnTime(cadence: Cadence, heldOn: string, recordedAt: Date | string): boolean {
-  const deadline = parseDay(periodEnd(cadence, heldOn)) + (1 + REPORT_GRACE_DAYS) * DAY;
+  const deadline = parseDay(periodEnd(cadence, heldOn)) + (1 + REPORT_GRACE_DAYS) * DAY - CHINA_OFFSET_MS;
   const at = typeof recordedAt === 'string' ? Date.parse(recordedAt) : recordedAt.getTime();
   return at < deadline;
 }

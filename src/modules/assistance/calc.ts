@@ -6,6 +6,7 @@ import {
   type CalculatorId, type CalculatorInfo, type PolicyRule,
 } from '../../domain/policy/index.js';
 import { FUNDING_SOURCES, MEASURE_STATUS_LABELS } from './plans.js';
+import { todayCn } from '../../domain/dates.js';
 
 /**
  * The seed's calculators behind one entry point for the API and the CLI: facts are checked with a
@@ -131,7 +132,7 @@ export function runCalculator(id: string, rawFacts: unknown, asOfRaw?: string): 
   }
   let asOf = asOfRaw === undefined ? null : normalizeDate(asOfRaw);
   if (asOfRaw !== undefined && asOf === null) throw new ValidationError(`适用日期「${asOfRaw}」不是有效日期（YYYY-MM-DD）`, { errors: [{ field: 'asOf', code: 'DATE', message: '应为 YYYY-MM-DD' }] }, 'INVALID_DATE');
-  if (asOf === null) asOf = info.id === 'collectiveIncome' ? `${(parsed.data as { year: number }).year}-12-31` : new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  if (asOf === null) asOf = info.id === 'collectiveIncome' ? `${(parsed.data as { year: number }).year}-12-31` : todayCn();
   const R = DEFAULT_RULES;
   const f = parsed.data as never;
   try {

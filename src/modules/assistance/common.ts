@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/errors
 import { newId } from '../../core/ids.js';
 import { normalizeDate } from '../../domain/policy/index.js';
 import { actorCovers } from '../access/scope.js';
+import { todayCn } from '../../domain/dates.js';
 
 /**
  * Shared by the assistance services: the household scope check (a helper sees only the
@@ -19,7 +20,7 @@ export const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOSt
 
 /** Today as YYYY-MM-DD (UTC+8, the working day in Lanzhou). */
 export function today(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  return todayCn();
 }
 
 export interface HouseholdRef {

@@ -19,6 +19,7 @@ import {
   addMeasure, approvePlan, createPlan, FUNDING_SOURCES, getPlan, listMeasures, listPlans, MEASURE_STATUSES, planHistory, updateMeasure, updatePlan,
 } from './plans.js';
 import { assistanceSummary } from './summary.js';
+import { todayCn } from '../../domain/dates.js';
 
 /** 帮扶 API: cadres, pairing, village teams, plans and measures, benefits, 两不愁三保障, catalog, calculators. */
 
@@ -242,7 +243,7 @@ export function assistanceRoutes(app: FastifyInstance, db: Db): void {
     }
     const stream = fs.createReadStream(file);
     stream.on('close', () => void fs.promises.rm(dir, { recursive: true, force: true }));
-    const name = `帮扶计划_${request.query.year ?? ''}_${new Date().toISOString().slice(0, 10)}.xlsx`;
+    const name = `帮扶计划_${request.query.year ?? ''}_${todayCn()}.xlsx`;
     return reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="plans.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)

@@ -13,6 +13,7 @@ import { mapHeader, parseRow, type ColumnMatch, type RowIssue } from './parse.js
 import { effectiveRules, LANZHOU_COUNTIES, OUTSIDE_COUNTY, RULES, type EffectiveRule, type FindingCode } from './rules.js';
 import { Stager } from './stage.js';
 import { detectFormat, readPieces, readTableBatches, TableFileError, type CsvPiece } from './table-reader.js';
+import { todayCn } from '../../domain/dates.js';
 
 /**
  * Department data comparison, set-based: the file is streamed into a temporary staging table by
@@ -78,12 +79,12 @@ export async function fileSha256(p: string): Promise<string> {
 }
 
 export function currentYear(): number {
-  return new Date().getFullYear();
+  return Number(todayCn().slice(0, 4));
 }
 
 export function referenceDate(year: number): string {
-  const now = new Date();
-  if (year >= now.getFullYear()) return now.toISOString().slice(0, 10);
+  const now = todayCn();
+  if (year >= Number(now.slice(0, 4))) return now;
   return `${year}-12-31`;
 }
 
@@ -118,7 +119,7 @@ export async function previewDataset(ctx: Ctx, p: string, kindIn: string, n = 20
   const rows: { row: number; cells: string[] }[] = [];
   const rejected: RowIssue[] = [];
   const counts = { total: 0, accepted: 0, rejected: 0 };
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayCn();
   try {
     for await (const batch of readTableBatches(p)) {
       for (const rec of batch) {
@@ -172,7 +173,7 @@ export async function compareDataset(ctx: Ctx, input: CompareInput): Promise<Com
   const refDate = referenceDate(year);
   const rules = await effectiveRules(ctx.db, kind, refDate);
   const spec = KIND_SPECS[kind];
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayCn();
 
   // The header first (a file without the required columns is rejected before anything is written),
   // then the rows are checked while COPY streams them: the server loads one chunk as the next is read.

@@ -6,6 +6,7 @@ import { assertCan, can } from '../access/policy.js';
 import { actorCovers, inSubtree, scopeSql, significantPrefix, subtreeRange } from '../access/scope.js';
 import { ROUTE_SQL } from './compare.js';
 import { checkParams, effectiveRules, FINDING_CODES, RULES, type FindingCode } from './rules.js';
+import { todayCn } from '../../domain/dates.js';
 
 /**
  * Findings and datasets: reading (scoped to the actor's regions, "not found" and "not allowed"
@@ -280,7 +281,7 @@ export function ruleOf(code: string) {
 /** Every rule with its parameters effective at `date` (default today) and its dated overrides. */
 export async function listRules(ctx: Ctx, date?: string) {
   assertCan(ctx.actor, 'comparison.read');
-  const at = date ?? new Date().toISOString().slice(0, 10);
+  const at = date ?? todayCn();
   const kinds = [...new Set(Object.values(RULES).map((r) => r.kind))];
   const effective = (await Promise.all(kinds.map((k) => effectiveRules(ctx.db, k, at)))).flat();
   const history = await ctx.db.query<{ ruleId: string; effectiveFrom: string; params: unknown; source: string; updatedBy: string | null }>(

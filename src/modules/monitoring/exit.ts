@@ -9,6 +9,7 @@ import { latestAssessments } from '../assistance/lianbuchou.js';
 import { assertCan } from '../access/policy.js';
 import { actorCovers, scopeSql, subtreeRange } from '../access/scope.js';
 import { getStandards } from './standards.js';
+import { todayCn } from '../../domain/dates.js';
 
 /**
  * Exit checks computed from the registry (DOMAIN.md; `tuopin review exit-check`): every household
@@ -50,7 +51,7 @@ function rulesFor(asOf: string) {
 
 /** The checking date of a year: its last day, or today when the year is not over. */
 function asOfFor(year: number): string {
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const today = todayCn();
   const end = `${year}-12-31`;
   return end < today ? end : today;
 }

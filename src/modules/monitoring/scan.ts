@@ -9,6 +9,7 @@ import { assertCan } from '../access/policy.js';
 import { scopeSql, significantPrefix, subtreeRange } from '../access/scope.js';
 import { confirmedRiskFindings } from '../comparison/service.js';
 import { getStandards } from './standards.js';
+import { todayCn } from '../../domain/dates.js';
 
 /**
  * `tuopin monitor scan`: the warning rules over the whole registry in scope as ONE set-based
@@ -51,9 +52,7 @@ export interface ScanSummary {
 const lit = (xs: readonly string[]) => xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ');
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function today(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+const today = todayCn;
 
 /** The parameters the rules need, from the standards of the year; rules without one are skipped. */
 export function scanParams(s: StandardsForYear, prev: StandardsForYear) {

@@ -14,6 +14,7 @@ import { actorCovers, scopeSql, subtreeRange } from '../access/scope.js';
 import { scopedHousehold } from '../assistance/common.js';
 import { latestAssessments } from '../assistance/lianbuchou.js';
 import { getStandards } from './standards.js';
+import { todayCn } from '../../domain/dates.js';
 
 /**
  * 防返贫监测: clues (with their source and first-seen date; the public self-report form), warnings
@@ -25,7 +26,7 @@ type Row = Record<string, unknown>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function today(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  return todayCn();
 }
 
 function invalid(field: string, value: unknown, code: string, message: string): never {

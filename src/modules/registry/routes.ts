@@ -19,6 +19,7 @@ import { importRegistry } from './import.js';
 import {
   addMember, createHousehold, getHousehold, householdEvents, removeHousehold, removeMember, searchHouseholds, updateHousehold, updateMember,
 } from './service.js';
+import { todayCn } from '../../domain/dates.js';
 
 /** A zod schema per field from the one field table; semantic checks happen in the service. */
 function fieldZod(f: FieldSpec): z.ZodType {
@@ -171,7 +172,7 @@ export function registryRoutes(app: FastifyInstance, db: Db): void {
     }
     const stream = fs.createReadStream(file);
     stream.on('close', () => void fs.promises.rm(dir, { recursive: true, force: true }));
-    const name = `建档立卡_${new Date().toISOString().slice(0, 10)}.xlsx`;
+    const name = `建档立卡_${todayCn()}.xlsx`;
     return reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="registry.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)

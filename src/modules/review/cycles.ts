@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/errors
 import { newId } from '../../core/ids.js';
 import { assertCan } from '../access/policy.js';
 import { actorCovers, scopeSql, subtreeRange } from '../access/scope.js';
+import { todayCn } from '../../domain/dates.js';
 
 /**
  * Review cycles (seed 三(七): dynamic management every quarter). The city office opens a quarter
@@ -36,10 +37,8 @@ const CYCLE_SELECT = `id, year, quarter, title, status, village_deadline AS "vil
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Today in China (Asia/Shanghai), 'YYYY-MM-DD': notices and deadlines run on local days. */
-export function todayCn(now = new Date()): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(now);
-}
+/** Today in China, 'YYYY-MM-DD': notices and deadlines run on local days (domain/dates.ts). */
+export { todayCn };
 
 export interface OpenCycleInput {
   year: number;

@@ -175,7 +175,7 @@ export async function dispatchCompliance(q: Queryable, input: { root: string; fr
     if (periods > 0) {
       const r = await q.query<{ held: number; on_time: number }>(
         `SELECT count(*)::int AS held,
-                count(*) FILTER (WHERE d.created_at < ((${PERIOD_END_SQL[cadence]} + ${1 + REPORT_GRACE_DAYS})::timestamp AT TIME ZONE 'UTC'))::int AS on_time
+                count(*) FILTER (WHERE d.created_at < ((${PERIOD_END_SQL[cadence]} + ${1 + REPORT_GRACE_DAYS})::timestamp AT TIME ZONE INTERVAL '+08:00'))::int AS on_time
            FROM dispatch_reports d JOIN regions g ON g.code = d.region_code
           WHERE g.level = $1 AND (g.effective_to IS NULL OR g.effective_to > CURRENT_DATE)
             AND d.region_code BETWEEN $2 AND $3 AND d.held_on BETWEEN $4::date AND $5::date`,

@@ -8,6 +8,7 @@ import { daysOverdue, isOverdue, parseDay } from '../../domain/targets/dispatch.
 import { entryLevelOf } from '../../domain/targets/entry.js';
 import { assertCan } from '../access/policy.js';
 import { actorCovers, inSubtree, scopeSql, subtreeRange } from '../access/scope.js';
+import { chinaDay, todayCn } from '../../domain/dates.js';
 
 /**
  * 调度 (seed 五(一)): the working groups (专责工作组, with their member units) and their task lists
@@ -20,8 +21,9 @@ export function bad(field: string, value: unknown, reason: string): never {
   throw new ValidationError(`${field}「${String(value)}」：${reason}`, { field, value, reason });
 }
 
-export const today = () => new Date().toISOString().slice(0, 10);
-export const day = (v: Date | string | null) => (v === null ? null : typeof v === 'string' ? v.slice(0, 10) : v.toISOString().slice(0, 10));
+export const today = (): string => todayCn();
+/** A date column's day as written; a timestamp's day in Lanzhou (UTC+8). */
+export const day = (v: Date | string | null) => (v === null ? null : typeof v === 'string' ? v.slice(0, 10) : chinaDay(v));
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 
 export function checkDay(field: string, v: string): void {

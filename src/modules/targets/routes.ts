@@ -8,6 +8,7 @@ import { sendXlsxFile } from '../../server/download.js';
 import { actOnEntry, listEntries, reportedTargets, saveEntry } from './entries.js';
 import { exportIncidence, exportProgress } from './export.js';
 import { reportTargets } from './service.js';
+import { todayCn } from '../../domain/dates.js';
 
 const Code = z.string().regex(/^\d{12}$/, '区划代码应为 12 位数字');
 const Year = z.coerce.number().int().min(2000).max(2100);
@@ -115,4 +116,4 @@ export function targetsRoutes(app: FastifyInstance, db: Db): void {
   }, async (request, reply) => sendXlsxFile(reply, (file) => exportIncidence(ctxOf(db, request), file, request.query), 'report.xlsx', `人口与贫困发生率_${today()}.xlsx`));
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = todayCn;
