@@ -41,6 +41,8 @@ const P = {
   uninsured: person('19900101', { village: V1 }),
 };
 const DIBAO = outsider('19700101', '620123');
+/** A second 低保 person the village assesses and does not identify. */
+const DIBAO2 = outsider('19710101', '620123');
 
 type Method = 'GET' | 'POST';
 const req = (user: string | null, method: Method, url: string, payload?: unknown) =>
@@ -260,5 +262,42 @@ describe('what a confirmed finding opens', () => {
     expect(await t.db.query('SELECT id, status, open_state, opened_proposal_id, candidate_id FROM comparison_findings ORDER BY id')).toEqual(opened);
     expect(before).toMatchObject({ p: 3, c: 1 });
     expect((await verifyAudit(t.db)).ok).toBe(true);
+  });
+
+  it('the village closes a candidate it found no case for, with its reason; a closed candidate cannot be proposed', async () => {
+    const file = writeCsv(path.join(dir, 'dibao2.csv'), ['证件号码', '姓名', '救助类别', '低保类别', '月保障金额', '起始日期'], [
+      [DIBAO.id, DIBAO.name, '低保', '一类', 520, '2019-01-01'], [DIBAO2.id, DIBAO2.name, '低保', '二类', 380, '2019-05-01'],
+    ]);
+    await run(file, 'dibao');
+    const list = await ok<{ items: (F & { name: string })[] }>('county', 'GET', '/api/comparison/findings?code=DIBAO_NOT_REGISTERED&status=open');
+    const f = list.items.find((x) => x.name === DIBAO2.name)!;
+    expect(f).toBeDefined();
+    expect((await verify('county', f, { decision: 'confirm', reason: '民政二类低保，未纳入建档立卡', villageCode: V1 })).statusCode).toBe(200);
+    type C = { id: string; name: string; status: string; version: number; closedReason: string | null; closedByName: string | null };
+    const c = (await ok<{ items: C[] }>('village1', 'GET', '/api/comparison/candidates?status=open')).items.find((x) => x.name === DIBAO2.name)!;
+    const close = (user: string | null, body: Record<string, unknown>) => req(user, 'POST', `/api/comparison/candidates/${c.id}/close`, body);
+
+    expect((await close(null, { reason: '家庭人均收入高于识别标准', version: c.version })).statusCode).toBe(401);
+    for (const u of ['village-other', 'other-county']) expect((await close(u, { reason: '家庭人均收入高于识别标准', version: c.version })).statusCode, u).toBe(404);
+    expect((await close('city', { reason: '家庭人均收入高于识别标准', version: c.version })).statusCode).toBe(403);
+    const short = await close('village1', { reason: '不符', version: c.version });
+    expect(short.statusCode).toBe(400);
+    expect(short.json()).toMatchObject({ code: 'REASON_REQUIRED', details: { errors: [{ field: 'reason' }] } });
+    expect((await close('village1', { reason: '家庭人均收入高于识别标准', version: c.version + 1 })).statusCode).toBe(409);
+
+    const closed = await ok<C>('village1', 'POST', `/api/comparison/candidates/${c.id}/close`, { reason: '入户核实：家庭人均纯收入 8,200 元，高于识别标准', version: c.version });
+    expect(closed).toMatchObject({ status: 'closed', closedReason: '入户核实：家庭人均纯收入 8,200 元，高于识别标准', closedByName: expect.any(String), version: c.version + 1 });
+    expect((await ok<{ items: C[] }>('village1', 'GET', '/api/comparison/candidates?status=closed')).items.map((x) => x.id)).toEqual([c.id]);
+    expect((await ok<{ items: C[] }>('village1', 'GET', '/api/comparison/candidates?status=open')).items.map((x) => x.id)).not.toContain(c.id);
+    // Once closed: neither closed again nor proposed.
+    const again = await close('village1', { reason: '家庭人均收入高于识别标准', version: closed.version });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('CANDIDATE_NOT_OPEN');
+    const prop = await req('village1', 'POST', `/api/comparison/candidates/${c.id}/proposal`, { reason: '一类低保对象，拟纳入', household: householdPayload(V1) });
+    expect(prop.statusCode).toBe(409);
+    expect(prop.json().code).toBe('CANDIDATE_NOT_OPEN');
+    const au = await t.db.query<{ details: { reason: string } }>(`SELECT details FROM audit_log WHERE action = 'comparison.candidate_close' AND target_id = $1`, [c.id]);
+    expect(au).toHaveLength(1);
+    expect(au[0]!.details.reason).toContain('高于识别标准');
   });
 });

@@ -29,11 +29,14 @@ export interface Candidate {
   year: number | null;
   evidence: unknown;
   reason: string;
-  status: 'open' | 'proposed';
+  status: 'open' | 'proposed' | 'closed';
   proposalId: string | null;
   proposalNumber: string | null;
   proposedByName: string | null;
   proposedAt: string | null;
+  closedReason: string | null;
+  closedByName: string | null;
+  closedAt: string | null;
   createdByName: string;
   createdAt: string;
   version: number;
@@ -41,7 +44,8 @@ export interface Candidate {
 
 const SELECT = `c.id, c.county_code AS "countyCode", c.finding_id AS "findingId", c.id_number AS "idNumber", c.name, c.village_code AS "villageCode",
   c.code, c.year, c.evidence, c.reason, c.status, c.proposal_id AS "proposalId", c.proposal_number AS "proposalNumber",
-  c.proposed_by_name AS "proposedByName", c.proposed_at AS "proposedAt", c.created_by_name AS "createdByName", c.created_at AS "createdAt", c.version`;
+  c.proposed_by_name AS "proposedByName", c.proposed_at AS "proposedAt", c.closed_reason AS "closedReason", c.closed_by_name AS "closedByName",
+  c.closed_at AS "closedAt", c.created_by_name AS "createdByName", c.created_at AS "createdAt", c.version`;
 
 /**
  * Called by the confirmation, in its transaction: a candidate for the finding's person in `village`,
@@ -68,7 +72,7 @@ export async function openCandidate(ctx: Ctx, tx: Queryable, f: { id: string; id
 }
 
 export interface CandidateQuery {
-  status?: 'open' | 'proposed';
+  status?: 'open' | 'proposed' | 'closed';
   region?: string;
   page?: number;
   pageSize?: number;
@@ -127,6 +131,7 @@ export async function proposeFromCandidate(ctx: Ctx, id: string, input: ProposeF
     const scope = scopeSql(ctx.actor, 'c.village_code', params);
     const c = (await tx.query<Candidate>(`SELECT ${SELECT} FROM comparison_candidates c WHERE c.id = $1 AND ${scope} FOR UPDATE`, params))[0];
     if (!c) throw new NotFoundError('识别候选不存在或不在您的辖区内');
+    if (c.status === 'closed') throw new ConflictError(`该候选已关闭（不予识别：${c.closedReason ?? ''}）`, { status: c.status }, 'CANDIDATE_NOT_OPEN');
     if (c.status === 'proposed' && c.proposalId) {
       const p = await getProposalTx(ctx, tx, c.proposalId);
       if (p.state !== 'withdrawn' && p.state !== 'rejected') {
@@ -172,5 +177,49 @@ export async function proposeFromCandidate(ctx: Ctx, id: string, input: ProposeF
     after.idNumber = masked;
     after.evidence = maskEvidence(after.evidence);
     return { candidate: after, proposal };
+  });
+}
+
+export interface CloseCandidateInput {
+  reason: string;
+  version: number;
+}
+
+/**
+ * The village (or township, county) assessed an open candidate and found no case for
+ * identification (income above the line, already registered elsewhere, moved away …): the
+ * candidate is closed with that reason, in one audited write. A stale version answers 409 and
+ * changes nothing; a candidate already proposed or closed cannot be closed. A later finding about
+ * the same person makes a new candidate (new evidence is assessed again).
+ */
+export async function closeCandidate(ctx: Ctx, id: string, input: CloseCandidateInput): Promise<Candidate> {
+  assertCan(ctx.actor, 'review.propose');
+  const reason = (input.reason ?? '').trim();
+  if (reason.length < 4) {
+    throw new ValidationError('请写明不予识别的理由（至少 4 个字）', { errors: [{ field: 'reason', value: reason, code: 'REQUIRED', message: '至少 4 个字' }] }, 'REASON_REQUIRED');
+  }
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('识别候选不存在');
+  return ctx.db.transaction(async (tx) => {
+    const params: unknown[] = [id];
+    const scope = scopeSql(ctx.actor, 'c.village_code', params);
+    const c = (await tx.query<Candidate>(`SELECT ${SELECT} FROM comparison_candidates c WHERE c.id = $1 AND ${scope} FOR UPDATE`, params))[0];
+    if (!c) throw new NotFoundError('识别候选不存在或不在您的辖区内');
+    if (c.version !== input.version) throw new ConflictError('该候选已被他人处理，请刷新后重试', { version: c.version }, 'STALE_VERSION');
+    if (c.status !== 'open') {
+      throw new ConflictError(c.status === 'proposed' ? `该候选人已提出识别申报 ${c.proposalNumber ?? ''}，请在申报中办理` : '该候选已关闭', { status: c.status }, 'CANDIDATE_NOT_OPEN');
+    }
+    const by = ctx.actor.displayName || ctx.actor.username;
+    await tx.execute(
+      `UPDATE comparison_candidates SET status = 'closed', closed_reason = $3, closed_by_name = $4, closed_at = now(), version = version + 1, updated_at = now()
+        WHERE county_code = $1 AND id = $2`, [c.countyCode, c.id, reason, by],
+    );
+    await audit(tx, ctx.actor, ctx.requestId, {
+      action: 'comparison.candidate_close', targetType: 'comparison_candidate', targetId: c.id, countyCode: c.countyCode,
+      details: { findingId: c.findingId, reason },
+    });
+    const after = (await tx.query<Candidate>(`SELECT ${SELECT} FROM comparison_candidates c WHERE c.county_code = $1 AND c.id = $2`, [c.countyCode, c.id]))[0]!;
+    after.idNumber = maskId(after.idNumber);
+    after.evidence = maskEvidence(after.evidence);
+    return after;
   });
 }

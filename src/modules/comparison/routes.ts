@@ -12,7 +12,7 @@ import { assertCan } from '../access/policy.js';
 import { compareDataset, previewDataset } from './compare.js';
 import { KINDS } from './kinds.js';
 import { FINDING_CODES } from './rules.js';
-import { listCandidates, proposeFromCandidate } from './candidates.js';
+import { closeCandidate, listCandidates, proposeFromCandidate } from './candidates.js';
 import { findingSummary, getDataset, listDatasets, listFindings, listRules, setRuleParams, STATUSES } from './service.js';
 import { openFindingNow, verifyFinding } from './verify.js';
 
@@ -40,7 +40,7 @@ const VerifyBody = z.object({
 });
 
 const CandidatesQuery = z.object({
-  status: z.enum(['open', 'proposed']).optional(),
+  status: z.enum(['open', 'proposed', 'closed']).optional(),
   region: Region,
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
@@ -123,6 +123,13 @@ export function comparisonRoutes(app: FastifyInstance, db: Db): void {
   r.post('/api/comparison/candidates/:id/proposal', {
     schema: { tags, summary: '由识别候选提出识别申报（候选人须为家庭成员）', params: IdParam, body: CandidateProposalBody },
   }, async (request, reply) => reply.status(201).send(await proposeFromCandidate(ctxOf(db, request), request.params.id, request.body)));
+
+  r.post('/api/comparison/candidates/:id/close', {
+    schema: {
+      tags, summary: '不予识别：村级评估后关闭识别候选（须写明理由；记入审计）', params: IdParam,
+      body: z.object({ reason: z.string().max(1000).describe('不予识别的理由'), version: z.number().int() }),
+    },
+  }, async (request) => closeCandidate(ctxOf(db, request), request.params.id, request.body));
 
   r.get('/api/comparison/summary', {
     schema: { tags, summary: '按类别和区划汇总', querystring: z.object({ region: Region, kind: z.enum(KINDS).optional() }) },

@@ -125,7 +125,8 @@ export const comparisonFindings = pgTable(
  * 识别候选 (by county of the village): a person a confirmed DIBAO_NOT_REGISTERED finding shows is
  * on 低保 class 一/二 but not in the registry, to be assessed by the village. One per finding; a
  * later finding about the same person links to the open candidate. open → proposed (an identify
- * proposal was started from it: proposal_id / proposal_number).
+ * proposal was started from it: proposal_id / proposal_number), or open → closed (the village
+ * assessed the person and found no case for identification, with its reason).
  */
 export const comparisonCandidates = pgTable(
   'comparison_candidates',
@@ -147,6 +148,9 @@ export const comparisonCandidates = pgTable(
     proposalNumber: text('proposal_number'),
     proposedByName: text('proposed_by_name'),
     proposedAt: timestamp('proposed_at', { withTimezone: true }),
+    closedReason: text('closed_reason'),
+    closedByName: text('closed_by_name'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
     createdBy: uuid('created_by'),
     createdByName: text('created_by_name').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

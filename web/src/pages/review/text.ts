@@ -73,6 +73,11 @@ const zh = {
   startIdentify: '提出识别申报',
   candidateOpen: '待评议',
   candidateProposed: '已申报',
+  candidateClosed: '不予识别',
+  closeCandidate: '不予识别',
+  closeReason: '不予识别的理由',
+  closeReasonHelp: '请写明入户核实的结果（至少 4 个字），如：家庭人均纯收入高于识别标准',
+  candidateClosedOk: '已关闭该识别候选',
   fromCandidate: '由识别候选提出：候选人已列为家庭成员（证件号码由系统按候选记录填写）',
 };
 type Key = keyof typeof zh;
@@ -148,6 +153,11 @@ const en: Record<Key, string> = {
   startIdentify: 'Start identification',
   candidateOpen: 'To assess',
   candidateProposed: 'Proposed',
+  candidateClosed: 'Not identified',
+  closeCandidate: 'Not identify',
+  closeReason: 'Reason for not identifying',
+  closeReasonHelp: 'State what the home visit found (at least 4 characters), e.g. per-capita income above the line',
+  candidateClosedOk: 'Candidate closed',
   fromCandidate: 'From a candidate: the person is listed as a member (the server fills in the full ID number from the candidate record)',
 };
 
