@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indicatorRefreshIdle } from '../src/modules/stats/indicators.js';
 import { testDb, type TestDb } from './support/db.js';
+import { buildApp } from '../src/server/app.js';
+import { loadConfig } from '../src/core/config.js';
 import { loginCookie, makeApp, seedUser, seedVillages, V1, V2 } from './support/factories.js';
 import { sampleHousehold, tmpDir, writeXlsx, type Sheet } from './support/files.js';
 
@@ -107,5 +109,37 @@ describe('indicators after an HTTP import', () => {
     const fresh = await indicators();
     expect(fresh).toMatchObject({ stale: false, refreshing: false });
     expect(child(fresh, V1)).toMatchObject({ households: 2 });
+  });
+
+  it('after a household edit the indicators follow within the configured delay, one refresh for edits close together; a close drops a waiting run and the next start does it', async () => {
+    const edits = await buildApp({ db: t.db, config: loadConfig({ sessionTtl: 3600, indicatorRefreshDelay: 0.3 }) });
+    const ck = await loginCookie(edits, 'county');
+    const call = (method: 'GET' | 'DELETE' | 'PATCH', url: string, payload?: unknown) => edits.inject({ method, url, payload: payload as object, headers: { cookie: ck } });
+    const list = (await call('GET', `/api/households?region=${V1}`)).json() as { items: { id: string; householdNumber: string }[] };
+    const hh = (await call('GET', `/api/households/${list.items.find((x) => x.householdNumber === 'IND-1')!.id}`)).json() as { id: string; members: { id: string; version: number; relation: string }[] };
+    const before = await indicators();
+    expect(child(before, V1)).toMatchObject({ households: 2, people: 5 });
+    const [a, b] = hh.members.filter((m) => m.relation !== '户主');
+    const refreshes = async () => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'indicators.refresh'`))[0]!.n;
+    const n0 = await refreshes();
+    for (const m of [a!, b!]) expect((await call('DELETE', `/api/households/${hh.id}/members/${m.id}`, { version: m.version, reason: '户口迁出' })).statusCode).toBe(200);
+    expect(await indicators()).toMatchObject({ stale: true }); // the old figures, said to be out of date
+    await indicatorRefreshIdle(t.db);
+    const after = await indicators();
+    expect(after).toMatchObject({ stale: false, refreshing: false });
+    expect(child(after, V1)).toMatchObject({ households: 2, people: 3 });
+    expect(await refreshes()).toBe(n0 + 1); // two edits, one refresh
+    // An edit just before the server stops: the waiting refresh is dropped, the request kept, and the next start runs it.
+    const fresh = (await call('GET', `/api/households/${hh.id}`)).json() as { version: number };
+    const patch = await edits.inject({ method: 'PATCH', url: `/api/households/${hh.id}`, payload: { version: fresh.version, household: { mainCause: '因学' } }, headers: { cookie: ck } });
+    expect(patch.statusCode, patch.body).toBe(200);
+    await edits.close();
+    expect(await refreshes()).toBe(n0 + 1);
+    expect(await indicators()).toMatchObject({ stale: true });
+    const next = await makeApp(t.db);
+    await next.ready();
+    await indicatorRefreshIdle(t.db);
+    await next.close();
+    expect(await indicators()).toMatchObject({ stale: false });
   });
 });

@@ -14,6 +14,12 @@ export interface Config {
   secureCookies: boolean;
   /** Log level for pino. */
   logLevel: string;
+  /**
+   * Seconds after a registry edit or a review decision before the indicators are refreshed in
+   * the background (edits within that time share one refresh); 0 turns it off (the dashboard then
+   * shows the figures' computed-at time until the next import or `tuopin indicators refresh`).
+   */
+  indicatorRefreshDelay: number;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}): Config {
@@ -26,5 +32,6 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     sessionTtl: overrides.sessionTtl ?? Number(env.TUOPIN_SESSION_TTL ?? 8 * 3600),
     secureCookies: overrides.secureCookies ?? env.TUOPIN_SECURE_COOKIES === '1',
     logLevel: overrides.logLevel ?? env.LOG_LEVEL ?? 'info',
+    indicatorRefreshDelay: overrides.indicatorRefreshDelay ?? Number(env.TUOPIN_INDICATOR_REFRESH_DELAY ?? 5),
   };
 }

@@ -19,11 +19,21 @@ import { monitoringRoutes } from '../modules/monitoring/routes.js';
 import { regionRoutes } from '../modules/regions/routes.js';
 import { registryRoutes } from '../modules/registry/routes.js';
 import { reviewRoutes } from '../modules/review/routes.js';
-import { indicatorRefreshIdle, resumeIndicatorRefresh } from '../modules/stats/indicators.js';
+import { indicatorRefreshClose, requestIndicatorRefresh, resumeIndicatorRefresh } from '../modules/stats/indicators.js';
 import { statsRoutes } from '../modules/stats/routes.js';
 import { dispatchRoutes } from '../modules/targets/dispatch-routes.js';
 import { targetsRoutes } from '../modules/targets/routes.js';
 import { installAuth } from './auth.js';
+
+/**
+ * Writes after which the indicators (households and people by status, incidence) may differ: the
+ * registry's household and member edits, and a review step that may be a county decision.
+ */
+const CHANGES_INDICATORS = new Set([
+  'POST /api/households', 'PATCH /api/households/:id', 'DELETE /api/households/:id',
+  'POST /api/households/:id/members', 'PATCH /api/households/:id/members/:memberId', 'DELETE /api/households/:id/members/:memberId',
+  'POST /api/review/proposals/:id/act',
+]);
 import { installErrorHandler } from './errors.js';
 
 export interface AppOptions {
@@ -81,8 +91,18 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
     await resumeIndicatorRefresh(db, (e) => app.log.error(e, 'indicator refresh failed'));
   });
   app.addHook('onClose', async () => {
-    await indicatorRefreshIdle(db);
+    await indicatorRefreshClose(db);
   });
+  // After a registry edit or a county decision, the indicators follow within a few seconds (one
+  // refresh for the edits of those seconds); until then the dashboard says they are being updated.
+  if (config.indicatorRefreshDelay > 0) {
+    app.addHook('onResponse', async (request, reply) => {
+      if (reply.statusCode >= 300 || !request.actor || !CHANGES_INDICATORS.has(`${request.method} ${request.routeOptions.url ?? ''}`)) return;
+      if (request.routeOptions.url === '/api/review/proposals/:id/act' && (request.body as { action?: string } | undefined)?.action !== 'approve') return;
+      await requestIndicatorRefresh({ db, actor: request.actor, requestId: String(request.id) }, `${request.method} ${request.url}`,
+        (e) => app.log.error(e, 'indicator refresh after an edit failed'), config.indicatorRefreshDelay * 1000).catch((e: unknown) => app.log.error(e, 'indicator refresh request failed'));
+    });
+  }
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

@@ -30,7 +30,9 @@ export async function seedUser(db: Db, username: string, role: Role, regionCode:
 }
 
 export async function makeApp(db: Db): Promise<FastifyInstance> {
-  return buildApp({ db, config: loadConfig({ sessionTtl: 3600 }) });
+  // Indicators are refreshed after edits only where a test asks for it (test/indicators-import.test.ts),
+  // so a background refresh never runs into another test's assertions.
+  return buildApp({ db, config: loadConfig({ sessionTtl: 3600, indicatorRefreshDelay: 0 }) });
 }
 
 /** Logs in and returns the Cookie header value. */

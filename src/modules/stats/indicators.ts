@@ -215,25 +215,26 @@ export interface Freshness {
   error: string | null;
 }
 
-interface RunState { running: Promise<void> | null; again: boolean }
+interface RunState { running: Promise<void> | null; again: boolean; wake: (() => void) | null; closing: boolean }
 const runs = new WeakMap<Db, RunState>();
 
 /**
- * The registry changed (an import committed): mark the indicators stale and refresh them in the
- * background. Returns at once; `indicatorRefreshIdle` waits for the run.
+ * The registry changed (an import committed, a household was edited, a county decision changed a
+ * status): mark the indicators stale and refresh them in the background, after `delayMs` (edits
+ * within it share one run). Returns at once; `indicatorRefreshIdle` waits for the run.
  */
-export async function requestIndicatorRefresh(ctx: Ctx, reason: string, log?: (e: unknown) => void): Promise<void> {
+export async function requestIndicatorRefresh(ctx: Ctx, reason: string, log?: (e: unknown) => void, delayMs = 0): Promise<void> {
   await ctx.db.execute(
     `INSERT INTO indicator_refresh (id, requested_at, requested_by) VALUES ($1, $2, $3)
      ON CONFLICT (id) DO UPDATE SET requested_at = EXCLUDED.requested_at, requested_by = EXCLUDED.requested_by`,
     [REFRESH_ROW, new Date().toISOString(), `${ctx.actor.username}: ${reason}`]);
-  scheduleRefresh(ctx.db, reason, log);
+  scheduleRefresh(ctx.db, reason, log, delayMs);
 }
 
-function scheduleRefresh(db: Db, reason: string, log?: (e: unknown) => void): void {
+function scheduleRefresh(db: Db, reason: string, log?: (e: unknown) => void, delayMs = 0): void {
   let st = runs.get(db);
   if (!st) {
-    st = { running: null, again: false };
+    st = { running: null, again: false, wake: null, closing: false };
     runs.set(db, st);
   }
   if (st.running) {
@@ -242,8 +243,18 @@ function scheduleRefresh(db: Db, reason: string, log?: (e: unknown) => void): vo
   }
   const state = st;
   state.running = (async () => {
-    // After the current request's answer has gone out.
-    await new Promise((r) => setImmediate(r));
+    // After the current request's answer has gone out, and after the delay (cut short on close:
+    // the request stays recorded, so the next start refreshes).
+    await new Promise<void>((r) => {
+      const timer = delayMs > 0 ? setTimeout(r, delayMs) : setImmediate(r);
+      state.wake = () => {
+        if (delayMs > 0) clearTimeout(timer as NodeJS.Timeout);
+        else clearImmediate(timer as NodeJS.Immediate);
+        r();
+      };
+    });
+    state.wake = null;
+    if (state.closing) return;
     do {
       state.again = false;
       await runRefresh(db, reason);
@@ -265,9 +276,26 @@ async function runRefresh(db: Db, reason: string): Promise<void> {
   }
 }
 
-/** Resolves when no background refresh is running for this database (server shutdown, tests). */
+/** Resolves when no background refresh is running for this database (tests); a delayed one runs now. */
 export async function indicatorRefreshIdle(db: Db): Promise<void> {
-  for (let st = runs.get(db); st?.running; st = runs.get(db)) await st.running;
+  for (let st = runs.get(db); st?.running; st = runs.get(db)) {
+    st.wake?.();
+    await st.running;
+  }
+}
+
+/**
+ * Server shutdown: a run in progress finishes; one still waiting out its delay is dropped (its
+ * request is recorded in indicator_refresh, so `resumeIndicatorRefresh` runs it at the next start).
+ */
+export async function indicatorRefreshClose(db: Db): Promise<void> {
+  const st = runs.get(db);
+  if (!st) return;
+  st.closing = true;
+  st.again = false;
+  st.wake?.();
+  if (st.running) await st.running;
+  st.closing = false;
 }
 
 /** At start-up: a refresh asked for before the server stopped and never done runs now. */
