@@ -20,6 +20,13 @@ let dir: string;
 let file: string;
 const people: { name: string; idNumber: string }[] = [];
 
+/** A GB 11643 ID number from its first 17 digits (synthetic people only). */
+function withCheck(first17: string): string {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((n, d, i) => n + Number(d) * w[i]!, 0);
+  return first17 + '10X98765432'[sum % 11]!;
+}
+
 /** Chooses an option of the Select under a form label: by its title (the label text), containing `text`, or equal to it. */
 async function pick(page: Page, label: string, text: string, exact = false) {
   const item = page.locator('.ant-form-item').filter({ has: page.locator('label', { hasText: new RegExp(`^${label}$`) }) });
@@ -184,9 +191,37 @@ describe('comparison pages', { timeout: 300_000 }, () => {
     expect(await page.getByTestId('findings-table').innerText()).toContain(people[1]!.name);
     // A dismissal opened nothing.
     expect(await row(people[1]!.name).getByTestId('finding-opened').count()).toBe(0);
-    // The village cadre's 识别候选 list is a tab of 动态管理.
+    // The village cadre's 识别候选 list is a tab of 动态管理: a 低保 person not in the registry,
+    // confirmed by the county for this village, is assessed there and closed as 不予识别 with a reason.
+    const c = await apiSession(baseURL, 'demo-county');
+    const me = await (await apiSession(baseURL, 'demo-village')).call<{ regionCode: string }>('GET', '/api/auth/me');
+    const outsider = { name: '低保外部', idNumber: withCheck(`${me.json.regionCode.slice(0, 6)}19710101043`) };
+    const fd = new FormData();
+    fd.append('kind', 'dibao');
+    fd.append('year', '2020');
+    fd.append('purpose', '季度动态管理比对（浏览器测试）');
+    fd.append('authorisation', '民政部门数据共享协议（测试）');
+    fd.append('file', new Blob(['\ufeff证件号码,姓名,救助类别,低保类别,月保障金额,起始日期\r\n' + `${outsider.idNumber},${outsider.name},低保,一类,520,2019-01-01\r\n`]), '民政低保2020.csv');
+    const up = await fetch(baseURL + '/api/comparison/datasets', { method: 'POST', headers: { cookie: c.cookie }, body: fd });
+    expect(up.status, await up.clone().text()).toBe(201);
+    const found = await c.call<{ items: { id: string; version: number; name: string }[] }>('GET', '/api/comparison/findings?code=DIBAO_NOT_REGISTERED&status=open');
+    const dib = found.json.items.find((x) => x.name === outsider.name)!;
+    const conf = await c.call('POST', `/api/comparison/findings/${dib.id}/verify`, { decision: 'confirm', reason: '一类低保对象，未纳入建档立卡', version: dib.version, villageCode: me.json.regionCode });
+    expect(conf.status).toBe(200);
     await page.goto('/review?tab=candidates');
-    await page.getByTestId('candidates-table').waitFor();
+    const cand = page.getByTestId('candidates-table').locator('tr', { hasText: outsider.name });
+    await cand.getByTestId('candidate-close').click();
+    const modal = page.getByTestId('close-candidate-modal');
+    await modal.getByRole('button', { name: btn('确定') }).click();
+    await page.getByText('请写明入户核实的结果').first().waitFor(); // a reason is required
+    await modal.locator('textarea').fill('入户核实：家庭人均纯收入高于识别标准，不予识别');
+    await modal.getByRole('button', { name: btn('确定') }).click();
+    // Closed candidates leave the default (待评议) list and show under 不予识别 with the reason.
+    await expect.poll(() => cand.count(), { timeout: 45_000 }).toBe(0);
+    await page.locator('.ant-select', { hasText: '待评议' }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '不予识别' }).click();
+    await expect.poll(() => page.getByTestId('candidates-table').locator('tr', { hasText: outsider.name }).innerText(), { timeout: 45_000 }).toContain('家庭人均纯收入高于识别标准');
+    await page.screenshot({ path: path.join(shots, 'review-candidate-closed.png'), fullPage: true });
     expect(village.errors).toEqual([]);
   });
 
