@@ -69,18 +69,18 @@ export function scanParams(s: StandardsForYear, prev: StandardsForYear) {
 
 /**
  * The candidate warnings of every rule, as the CTEs `pop` (the exited and monitored households in
- * scope, with `watched`), `mem` and `c`: one row of `c` per (county_code, household_id, rule_key),
- * columns county_code, household_id, village_code, rule, rule_key, first_seen, explanation, facts,
- * clue_id. `$1` year, `$2` asOf, `$3` since, `$4` monitoring line (null skips), `$5` annual
- * out-of-pocket limit for exited and monitored households, `$6` for others, `$7`/`$8` single-stay
- * limits (null skips), followed by the scope's parameters.
+ * scope, with `watched`) and `c`: one row of `c` per (county_code, household_id, rule_key), columns
+ * county_code, household_id, village_code, rule, rule_key, first_seen, explanation, facts, clue_id.
+ * `$1` year, `$2` asOf, `$3` since, `$4` monitoring line (null skips), `$5` annual out-of-pocket
+ * limit for exited and monitored households, `$6` for others, `$7`/`$8` single-stay limits (null
+ * skips), followed by the scope's parameters.
  *
- * The members table is read once for both member rules (`mem`: compulsory-age not in school, or a
- * main labourer who left by death in the window). Only the member-event rules can give one key
- * twice (a main labourer who lost labour capacity and then died, 低保 and 特困 in one change,
- * several changes): those keep their earliest row (DISTINCT ON). The other keys are unique by
- * construction — one income row per household and year, one row per member, one per clue — so the
- * bulk of the rows needs no sort.
+ * The members table is read once for both member rules (a compulsory-age member not in school, a
+ * main labourer who left by death in the window). Only the member rules can give one key twice (a
+ * main labourer who lost labour capacity and then died, 低保 and 特困 in one change, several
+ * changes): those few rows keep their earliest (DISTINCT ON). The income rule (one row per
+ * household and year) and the clues (one row per clue) are unique by construction, so the bulk of
+ * the rows needs no sort.
  */
 export function candidatesSql(scopeWhere: string): string {
   const a = DEFAULT_RULES.lianbuchou[0]!.params;
@@ -95,11 +95,6 @@ export function candidatesSql(scopeWhere: string): string {
       FROM households h
      WHERE ${scopeWhere} AND (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL AND h.poverty_status <> '已剔除'))
   ),
-  mem AS MATERIALIZED (
-    SELECT m.county_code, m.household_id, m.id, m.name, m.birth_date, m.school_status, m.labour_skill, m.left_at, m.left_reason, (${dropout}) AS dropout
-      FROM members m
-     WHERE (${dropout}) OR (${died})
-  ),
   c AS (
   SELECT p.county_code, p.id AS household_id, p.village_code, 'INCOME_BELOW_MONITORING_LINE' AS rule, 'INCOME_BELOW_MONITORING_LINE:' || $1::int AS rule_key,
          $2::date AS first_seen,
@@ -109,19 +104,22 @@ export function candidatesSql(scopeWhere: string): string {
     FROM pop p JOIN household_incomes i ON i.county_code = p.county_code AND i.household_id = p.id AND i.year = $1::int
    WHERE $4::numeric IS NOT NULL AND i.per_capita_net < $4::numeric
   UNION ALL
-  SELECT p.county_code, p.id, p.village_code, 'DROPOUT', 'DROPOUT:' || m.id, $2::date,
-         format('成员%s（%s出生，%s周岁）在校生状况为“%s”：义务教育适龄（${ageFrom}至${ageTo}周岁）未在校', m.name, m.birth_date,
-                date_part('year', age($2::date, m.birth_date))::int, m.school_status),
-         jsonb_build_object('memberId', m.id, 'name', m.name, 'birthDate', m.birth_date, 'schoolStatus', m.school_status), NULL::uuid
-    FROM pop p JOIN mem m ON m.county_code = p.county_code AND m.household_id = p.id
-   WHERE m.dropout
-  UNION ALL
   (SELECT DISTINCT ON (ev.county_code, ev.household_id, ev.rule_key) ev.* FROM (
-  SELECT p.county_code, p.id AS household_id, p.village_code, 'LABOUR_LOSS' AS rule, 'LABOUR_LOSS:' || m.id AS rule_key, m.left_at::date AS first_seen,
-         format('主要劳动力%s（%s）于%s移出本户，原因：%s', m.name, m.labour_skill, m.left_at::date, m.left_reason) AS explanation,
-         jsonb_build_object('memberId', m.id, 'name', m.name, 'labourSkill', m.labour_skill, 'leftAt', m.left_at::date, 'leftReason', m.left_reason) AS facts, NULL::uuid AS clue_id
-    FROM pop p JOIN mem m ON m.county_code = p.county_code AND m.household_id = p.id
-   WHERE NOT m.dropout
+  SELECT p.county_code, p.id AS household_id, p.village_code,
+         CASE WHEN d.dropout THEN 'DROPOUT' ELSE 'LABOUR_LOSS' END AS rule,
+         CASE WHEN d.dropout THEN 'DROPOUT:' ELSE 'LABOUR_LOSS:' END || m.id AS rule_key,
+         CASE WHEN d.dropout THEN $2::date ELSE m.left_at::date END AS first_seen,
+         CASE WHEN d.dropout
+              THEN format('成员%s（%s出生，%s周岁）在校生状况为“%s”：义务教育适龄（${ageFrom}至${ageTo}周岁）未在校', m.name, m.birth_date,
+                          date_part('year', age($2::date, m.birth_date))::int, m.school_status)
+              ELSE format('主要劳动力%s（%s）于%s移出本户，原因：%s', m.name, m.labour_skill, m.left_at::date, m.left_reason) END AS explanation,
+         CASE WHEN d.dropout
+              THEN jsonb_build_object('memberId', m.id, 'name', m.name, 'birthDate', m.birth_date, 'schoolStatus', m.school_status)
+              ELSE jsonb_build_object('memberId', m.id, 'name', m.name, 'labourSkill', m.labour_skill, 'leftAt', m.left_at::date, 'leftReason', m.left_reason) END AS facts,
+         NULL::uuid AS clue_id
+    FROM pop p JOIN members m ON m.county_code = p.county_code AND m.household_id = p.id
+    CROSS JOIN LATERAL (SELECT (${dropout}) AS dropout) d
+   WHERE (${dropout}) OR (${died})
   UNION ALL
   SELECT p.county_code, p.id, p.village_code, x.rule, x.rule || ':' || e.member_id, e.at::date,
          format(x.text, m.name, e.at::date, e.before ->> x.field, e.after ->> x.field),
