@@ -199,34 +199,40 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
     // its expressions, more than they then save over 75k candidate rows; the scan is I/O and
     // index-insert bound. (A no-op on PGlite, which has no JIT.) Only for this transaction.
     await tx.execute('SET LOCAL jit = off');
+    // One scan at a time: the scan is the only writer of new warnings, so with this lock a
+    // candidate without a warning in the statement's snapshot is new for certain, and is written
+    // with a plain INSERT (no speculative insertion per row).
+    await tx.execute('SELECT pg_advisory_xact_lock(7420500)');
     // One statement for every registry rule: insert new warnings, update the ones whose facts or
     // explanation changed, count the rest as seen. The candidates are compared with the existing
-    // warnings in one hash join; only new or changed rows reach the INSERT … ON CONFLICT (which
-    // stays the arbiter if a concurrent scan inserts the same key), so a re-scan neither rewrites
-    // nor locks an unchanged warning and costs about what reading costs. The population count for
-    // the summary comes from the same pass.
+    // warnings in one join; an unchanged warning is neither rewritten nor locked, so a re-scan
+    // costs about what reading costs. The population count for the summary comes from the same pass.
     const counted = await tx.query<{ rule: string | null; candidates: number; inserted: number }>(
       `WITH ${candidatesSql(scopeWhere)},
        j AS MATERIALIZED (
-         SELECT d.county_code, d.household_id, d.village_code, d.rule, d.rule_key, d.first_seen, d.clue_id, d.write,
+         SELECT d.county_code, d.household_id, d.village_code, d.rule, d.rule_key, d.first_seen, d.clue_id, d.is_new, d.write,
                 CASE WHEN d.write THEN d.explanation END AS explanation, CASE WHEN d.write THEN d.facts END AS facts
-           FROM (SELECT c.*, (w.household_id IS NULL OR w.facts IS DISTINCT FROM c.facts OR w.explanation IS DISTINCT FROM c.explanation) AS write
+           FROM (SELECT c.*, w.household_id IS NULL AS is_new,
+                        (w.household_id IS NULL OR w.facts IS DISTINCT FROM c.facts OR w.explanation IS DISTINCT FROM c.explanation) AS write
                    FROM c LEFT JOIN monitoring_warnings w ON w.county_code = c.county_code AND w.household_id = c.household_id AND w.rule_key = c.rule_key
                  OFFSET 0) d),
        ins AS (
-         INSERT INTO monitoring_warnings AS w (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, clue_id, scan_id)
+         INSERT INTO monitoring_warnings (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, clue_id, scan_id)
          SELECT j.county_code, tuopin_uuidv7(), j.household_id, j.village_code, j.rule, j.rule_key, CASE WHEN j.clue_id IS NULL THEN 'scan' ELSE 'clue' END,
                 j.explanation, j.facts, j.first_seen, j.clue_id, $${scopeParams.length + 1}::uuid
-           FROM j WHERE j.write
-         ON CONFLICT (county_code, household_id, rule_key) DO UPDATE SET
-                last_seen_at = now(), scan_id = EXCLUDED.scan_id, facts = EXCLUDED.facts, explanation = EXCLUDED.explanation
-          WHERE w.facts IS DISTINCT FROM EXCLUDED.facts OR w.explanation IS DISTINCT FROM EXCLUDED.explanation
-         RETURNING w.rule, (xmax = 0) AS inserted)
+           FROM j WHERE j.is_new
+         RETURNING rule),
+       upd AS (
+         UPDATE monitoring_warnings w SET last_seen_at = now(), scan_id = $${scopeParams.length + 1}::uuid, facts = j.facts, explanation = j.explanation
+           FROM j
+          WHERE j.write AND NOT j.is_new AND w.county_code = j.county_code AND w.household_id = j.household_id AND w.rule_key = j.rule_key
+            AND (w.facts IS DISTINCT FROM j.facts OR w.explanation IS DISTINCT FROM j.explanation)
+         RETURNING 1)
        SELECT NULL AS rule, count(*)::int AS candidates, 0 AS inserted FROM pop
        UNION ALL
        SELECT x.rule, sum(x.candidates)::int, sum(x.inserted)::int
          FROM (SELECT j.rule, count(*) AS candidates, 0 AS inserted FROM j GROUP BY j.rule
-               UNION ALL SELECT ins.rule, 0, count(*) FROM ins WHERE ins.inserted GROUP BY ins.rule) x
+               UNION ALL SELECT ins.rule, 0, count(*) FROM ins GROUP BY ins.rule) x
         GROUP BY x.rule`,
       [...scopeParams, scanId],
     );
