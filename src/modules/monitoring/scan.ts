@@ -12,7 +12,8 @@ import { getStandardsForYears } from './standards.js';
 
 /**
  * `tuopin monitor scan`: the warning rules over the whole registry in scope as ONE set-based
- * statement (INSERT … SELECT … ON CONFLICT), so a re-scan updates what it found before instead of
+ * statement (the candidates joined with the existing warnings by key: INSERT the new, UPDATE those
+ * whose facts changed, one scan at a time), so a re-scan updates what it found before instead of
  * duplicating it (idempotent), and a warning that was dismissed stays dismissed. The population is
  * the exited households and the monitored ones (未脱贫/返贫 households are poor, not monitored).
  * Each warning carries the rule, the facts and the standard it used, in Chinese.
