@@ -262,6 +262,46 @@ describe('monitoring scan', () => {
     expect((await req(null, 'GET', '/api/monitoring/warnings')).statusCode).toBe(401);
   });
 
+  it('a re-scan rewrites a warning whose facts changed, leaves the unchanged ones untouched, and keeps one that no longer fires', async () => {
+    type W = { id: string; facts: { perCapitaNet: number }; explanation: string; status: string; last_seen_at: unknown; scan_id: string };
+    const row = async (rule: string, householdId: string) => (await t.db.query<W>(
+      'SELECT id, facts, explanation, status, last_seen_at, scan_id FROM monitoring_warnings WHERE household_id = $1 AND rule = $2', [householdId, rule]))[0]!;
+    const setIncome = async (wage: number) => {
+      const h = await ok('village1', 'GET', `/api/households/${exitedLow.id}`);
+      await ok('village1', 'PATCH', `/api/households/${exitedLow.id}`, { version: h.version, income: income(2021, wage) }, 200);
+    };
+    const scan = () => ok('county', 'POST', '/api/monitoring/scan', { year: 2021 }, 200) as Promise<{ scanId: string; newWarnings: number; seenWarnings: number; openWarnings: number; warnings: { rule: string; new: number; seen: number }[] }>;
+    const base = await scan();
+    const income0 = await row('INCOME_BELOW_MONITORING_LINE', exitedLow.id);
+    const dropout0 = await row('DROPOUT', exitedDropout.id);
+
+    // 4500 a head: the same warning (same id, status) with the new facts and explanation, counted as seen.
+    await setIncome(13500);
+    const changed = await scan();
+    expect(changed).toMatchObject({ newWarnings: 0, seenWarnings: base.seenWarnings, openWarnings: base.openWarnings });
+    expect(changed.warnings.find((w) => w.rule === 'INCOME_BELOW_MONITORING_LINE')).toEqual({ rule: 'INCOME_BELOW_MONITORING_LINE', new: 0, seen: 1 });
+    const income1 = await row('INCOME_BELOW_MONITORING_LINE', exitedLow.id);
+    expect(income1).toMatchObject({ id: income0.id, status: income0.status, scan_id: changed.scanId, explanation: '2021年人均纯收入4500元，低于防返贫监测线6000元' });
+    expect(income1.facts).toMatchObject({ perCapitaNet: 4500, monitoringLine: 6000 });
+    // An unchanged warning is not rewritten.
+    expect(await row('DROPOUT', exitedDropout.id)).toEqual(dropout0);
+
+    // Above the line: the rule no longer fires; the warning stays as it was (open, last facts), and is not counted.
+    await setIncome(21000);
+    const gone = await scan();
+    expect(gone.newWarnings).toBe(0);
+    expect(gone.seenWarnings).toBe(base.seenWarnings - 1);
+    expect(gone.warnings.some((w) => w.rule === 'INCOME_BELOW_MONITORING_LINE')).toBe(false);
+    expect(gone.openWarnings).toBe(base.openWarnings);
+    expect(await row('INCOME_BELOW_MONITORING_LINE', exitedLow.id)).toEqual(income1);
+
+    // Back to 4200 a head: the facts return; nothing new.
+    await setIncome(12600);
+    const back = await scan();
+    expect(back).toMatchObject({ newWarnings: 0, seenWarnings: base.seenWarnings });
+    expect(await row('INCOME_BELOW_MONITORING_LINE', exitedLow.id)).toMatchObject({ id: income0.id, facts: income0.facts, explanation: income0.explanation, scan_id: back.scanId });
+  });
+
 });
 
 describe('public self-report', () => {

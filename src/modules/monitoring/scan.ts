@@ -8,12 +8,13 @@ import { formatStandard, type StandardsForYear } from '../../domain/standards.js
 import { assertCan } from '../access/policy.js';
 import { scopeSql, significantPrefix, subtreeRange } from '../access/scope.js';
 import { confirmedRiskFindings } from '../comparison/service.js';
-import { getStandards } from './standards.js';
+import { getStandardsForYears } from './standards.js';
 import { todayCn } from '../../domain/dates.js';
 
 /**
  * `tuopin monitor scan`: the warning rules over the whole registry in scope as ONE set-based
- * statement (INSERT … SELECT … ON CONFLICT), so a re-scan updates what it found before instead of
+ * statement (the candidates joined with the existing warnings by key: INSERT the new, UPDATE those
+ * whose facts changed, one scan at a time), so a re-scan updates what it found before instead of
  * duplicating it (idempotent), and a warning that was dismissed stays dismissed. The population is
  * the exited households and the monitored ones (未脱贫/返贫 households are poor, not monitored).
  * Each warning carries the rule, the facts and the standard it used, in Chinese.
@@ -67,23 +68,34 @@ export function scanParams(s: StandardsForYear, prev: StandardsForYear) {
 }
 
 /**
- * The candidate warnings of every rule as one SELECT: columns county_code, household_id,
- * village_code, rule, rule_key, first_seen, explanation, facts, clue_id. `$1` year, `$2` asOf,
- * `$3` since, `$4` monitoring line (null skips), `$5` annual out-of-pocket limit for exited and
- * monitored households, `$6` for others, `$7`/`$8` single-stay limits (null skips), followed by
- * the scope's parameters.
+ * The candidate warnings of every rule, as the CTEs `pop` (the exited and monitored households in
+ * scope, with `watched`) and `c`: one row of `c` per (county_code, household_id, rule_key), columns
+ * county_code, household_id, village_code, rule, rule_key, first_seen, explanation, facts, clue_id.
+ * `$1` year, `$2` asOf, `$3` since, `$4` monitoring line (null skips), `$5` annual out-of-pocket
+ * limit for exited and monitored households, `$6` for others, `$7`/`$8` single-stay limits (null
+ * skips), followed by the scope's parameters.
+ *
+ * The members table is read once for both member rules (a compulsory-age member not in school, a
+ * main labourer who left by death in the window). Only the member rules can give one key twice (a
+ * main labourer who lost labour capacity and then died, 低保 and 特困 in one change, several
+ * changes): those few rows keep their earliest (DISTINCT ON). The income rule (one row per
+ * household and year) and the clues (one row per clue) are unique by construction, so the bulk of
+ * the rows needs no sort.
  */
 export function candidatesSql(scopeWhere: string): string {
   const a = DEFAULT_RULES.lianbuchou[0]!.params;
   const ageFrom = Math.max(a.compulsoryAgeFrom, a.preschoolUntilAge + 1);
   const ageTo = a.compulsoryAgeTo;
+  const dropout = `m.left_at IS NULL AND m.school_status = '非在校生' AND m.birth_date <= ($2::date - interval '${ageFrom} years')::date AND m.birth_date > ($2::date - interval '${ageTo + 1} years')::date`;
+  const died = `m.left_at IS NOT NULL AND m.left_at >= $3::date AND m.left_at < $2::date + 1 AND m.left_reason LIKE '%死亡%' AND m.labour_skill IN (${lit(MAIN_LABOUR)})`;
   return `
-  WITH pop AS MATERIALIZED (
+  pop AS MATERIALIZED (
     SELECT h.county_code, h.id, h.village_code,
            (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL)) AS watched
       FROM households h
      WHERE ${scopeWhere} AND (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL AND h.poverty_status <> '已剔除'))
-  )
+  ),
+  c AS (
   SELECT p.county_code, p.id AS household_id, p.village_code, 'INCOME_BELOW_MONITORING_LINE' AS rule, 'INCOME_BELOW_MONITORING_LINE:' || $1::int AS rule_key,
          $2::date AS first_seen,
          format('%s年人均纯收入%s元，低于防返贫监测线%s元', $1::int, trim_scale(i.per_capita_net), trim_scale($4::numeric)) AS explanation,
@@ -92,18 +104,22 @@ export function candidatesSql(scopeWhere: string): string {
     FROM pop p JOIN household_incomes i ON i.county_code = p.county_code AND i.household_id = p.id AND i.year = $1::int
    WHERE $4::numeric IS NOT NULL AND i.per_capita_net < $4::numeric
   UNION ALL
-  SELECT p.county_code, p.id, p.village_code, 'DROPOUT', 'DROPOUT:' || m.id, $2::date,
-         format('成员%s（%s出生，%s周岁）在校生状况为“%s”：义务教育适龄（${ageFrom}至${ageTo}周岁）未在校', m.name, m.birth_date,
-                date_part('year', age($2::date, m.birth_date))::int, m.school_status),
-         jsonb_build_object('memberId', m.id, 'name', m.name, 'birthDate', m.birth_date, 'schoolStatus', m.school_status), NULL::uuid
-    FROM pop p JOIN members m ON m.county_code = p.county_code AND m.household_id = p.id AND m.left_at IS NULL
-   WHERE m.school_status = '非在校生' AND m.birth_date <= ($2::date - interval '${ageFrom} years')::date AND m.birth_date > ($2::date - interval '${ageTo + 1} years')::date
-  UNION ALL
-  SELECT p.county_code, p.id, p.village_code, 'LABOUR_LOSS', 'LABOUR_LOSS:' || m.id, m.left_at::date,
-         format('主要劳动力%s（%s）于%s移出本户，原因：%s', m.name, m.labour_skill, m.left_at::date, m.left_reason),
-         jsonb_build_object('memberId', m.id, 'name', m.name, 'labourSkill', m.labour_skill, 'leftAt', m.left_at::date, 'leftReason', m.left_reason), NULL::uuid
+  (SELECT DISTINCT ON (ev.county_code, ev.household_id, ev.rule_key) ev.* FROM (
+  SELECT p.county_code, p.id AS household_id, p.village_code,
+         CASE WHEN d.dropout THEN 'DROPOUT' ELSE 'LABOUR_LOSS' END AS rule,
+         CASE WHEN d.dropout THEN 'DROPOUT:' ELSE 'LABOUR_LOSS:' END || m.id AS rule_key,
+         CASE WHEN d.dropout THEN $2::date ELSE m.left_at::date END AS first_seen,
+         CASE WHEN d.dropout
+              THEN format('成员%s（%s出生，%s周岁）在校生状况为“%s”：义务教育适龄（${ageFrom}至${ageTo}周岁）未在校', m.name, m.birth_date,
+                          date_part('year', age($2::date, m.birth_date))::int, m.school_status)
+              ELSE format('主要劳动力%s（%s）于%s移出本户，原因：%s', m.name, m.labour_skill, m.left_at::date, m.left_reason) END AS explanation,
+         CASE WHEN d.dropout
+              THEN jsonb_build_object('memberId', m.id, 'name', m.name, 'birthDate', m.birth_date, 'schoolStatus', m.school_status)
+              ELSE jsonb_build_object('memberId', m.id, 'name', m.name, 'labourSkill', m.labour_skill, 'leftAt', m.left_at::date, 'leftReason', m.left_reason) END AS facts,
+         NULL::uuid AS clue_id
     FROM pop p JOIN members m ON m.county_code = p.county_code AND m.household_id = p.id
-   WHERE m.left_at IS NOT NULL AND m.left_at >= $3::date AND m.left_at < $2::date + 1 AND m.left_reason LIKE '%死亡%' AND m.labour_skill IN (${lit(MAIN_LABOUR)})
+    CROSS JOIN LATERAL (SELECT (${dropout}) AS dropout) d
+   WHERE (${dropout}) OR (${died})
   UNION ALL
   SELECT p.county_code, p.id, p.village_code, x.rule, x.rule || ':' || e.member_id, e.at::date,
          format(x.text, m.name, e.at::date, e.before ->> x.field, e.after ->> x.field),
@@ -120,6 +136,7 @@ export function candidatesSql(scopeWhere: string): string {
    WHERE (x.field = 'labourSkill' AND e.after ->> 'labourSkill' IN (${lit(LABOUR_LOST)}) AND e.before ->> 'labourSkill' IN (${lit(MAIN_LABOUR)}))
       OR (x.field IN ('dibao', 'tekun') AND e.after ->> x.field = 'true' AND COALESCE(e.before ->> x.field, 'false') <> 'true')
       OR (x.field = 'disabilityGrade' AND e.after ->> 'disabilityGrade' IN (${lit(SEVERE_DISABILITY)}) AND COALESCE(e.before ->> 'disabilityGrade', '') NOT IN (${lit(SEVERE_DISABILITY)}))
+  ) ev ORDER BY ev.county_code, ev.household_id, ev.rule_key, ev.first_seen)
   UNION ALL
   SELECT c.county_code, c.household_id, h.village_code,
          CASE c.kind WHEN 'DISASTER' THEN 'DISASTER' WHEN 'LABOUR_LOSS' THEN 'LABOUR_LOSS'
@@ -141,7 +158,8 @@ export function candidatesSql(scopeWhere: string): string {
    WHERE ${scopeWhere} AND c.status = 'open' AND c.household_id IS NOT NULL
      AND (c.kind <> 'MEDICAL'
           OR (c.facts ->> 'singleStayOutOfPocket')::numeric > COALESCE(CASE WHEN watched.w THEN $7::numeric ELSE $8::numeric END, 'Infinity')
-          OR (c.facts ->> 'annualOutOfPocket')::numeric > COALESCE(CASE WHEN watched.w THEN $5::numeric ELSE $6::numeric END, 'Infinity'))`;
+          OR (c.facts ->> 'annualOutOfPocket')::numeric > COALESCE(CASE WHEN watched.w THEN $5::numeric ELSE $6::numeric END, 'Infinity'))
+  )`;
 }
 
 export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSummary> {
@@ -158,9 +176,8 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
     year = y[0]?.y ?? Number(asOf.slice(0, 4)) - 1;
   }
   if (!Number.isInteger(year) || year < 2013 || year > 2100) throw new ValidationError('年度应为 2013 至 2100 之间的整数', { errors: [{ field: 'year', value: String(year), code: 'YEAR', message: '年度无效' }] });
-  const std = await getStandards(db, year);
-  const prevStd = await getStandards(db, year - 1);
-  const p = scanParams(std, prevStd);
+  const [std, prevStd, asOfStd] = await getStandardsForYears(db, [year, year - 1, Number(asOf.slice(0, 4))]);
+  const p = scanParams(std!, prevStd!);
   const skipped: ScanSummary['skipped'] = [];
   if (!p.monitoringLine) skipped.push({ rule: 'INCOME_BELOW_MONITORING_LINE', reason: `${year}年没有防返贫监测线：请由市级扶贫办录入（不推算、不沿用其他年度）` });
   let annualMonitored: number | null = null;
@@ -171,42 +188,63 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
     if (p.ratioOther) annualOther = p.provinceIncomePrev.value * p.ratioOther.value;
   }
   if (!p.stayMonitored || !p.stayOther) skipped.push({ rule: 'MEDICAL_SINGLE_STAY', reason: `${year}年单次住院自付预警线未设置` });
-  const days = (await getStandards(db, Number(asOf.slice(0, 4)))).risk_decision_days?.value ?? null;
+  const days = asOfStd!.risk_decision_days?.value ?? null;
   if (days === null) skipped.push({ rule: 'REPORTED', reason: '没有“从线索到认定最长天数”标准，未计算逾期' });
 
   const scanId = newId();
   const scopeParams: unknown[] = [year, asOf, since, p.monitoringLine?.value ?? null, annualMonitored, annualOther, p.stayMonitored?.value ?? null, p.stayOther?.value ?? null];
   const scopeWhere = scopeSql(ctx.actor, 'h.village_code', scopeParams);
   return db.transaction(async (tx) => {
-    // One statement for every registry rule: insert new warnings, touch the ones seen again.
-    // A candidate seen again with the same facts is not rewritten (no dead tuples, no index
-    // churn), so a re-scan costs about what reading costs; one candidate per key (DISTINCT ON).
-    const counted = await tx.query<{ rule: string; candidates: number; inserted: number }>(
-      `WITH c AS MATERIALIZED (
-         SELECT DISTINCT ON (x.county_code, x.household_id, x.rule_key) x.* FROM (${candidatesSql(scopeWhere)}) x
-          ORDER BY x.county_code, x.household_id, x.rule_key, x.first_seen),
+    // The scan statement costs more than jit_above_cost, so PostgreSQL would spend ~0.1 s compiling
+    // its expressions, more than they then save over 75k candidate rows; the scan is I/O and
+    // index-insert bound. (A no-op on PGlite, which has no JIT.) Only for this transaction.
+    await tx.execute('SET LOCAL jit = off');
+    // One scan at a time: the scan is the only writer of new warnings, so with this lock a
+    // candidate without a warning in the statement's snapshot is new for certain, and is written
+    // with a plain INSERT (no speculative insertion per row).
+    await tx.execute('SELECT pg_advisory_xact_lock(7420500)');
+    // One statement for every registry rule: insert new warnings, update the ones whose facts or
+    // explanation changed, count the rest as seen. The candidates are compared with the existing
+    // warnings in one join; an unchanged warning is neither rewritten nor locked, so a re-scan
+    // costs about what reading costs. The population count for the summary comes from the same pass.
+    const counted = await tx.query<{ rule: string | null; candidates: number; inserted: number }>(
+      `WITH ${candidatesSql(scopeWhere)},
+       j AS MATERIALIZED (
+         SELECT d.county_code, d.household_id, d.village_code, d.rule, d.rule_key, d.first_seen, d.clue_id, d.is_new, d.write,
+                CASE WHEN d.write THEN d.explanation END AS explanation, CASE WHEN d.write THEN d.facts END AS facts
+           FROM (SELECT c.*, w.household_id IS NULL AS is_new,
+                        (w.household_id IS NULL OR w.facts IS DISTINCT FROM c.facts OR w.explanation IS DISTINCT FROM c.explanation) AS write
+                   FROM c LEFT JOIN monitoring_warnings w ON w.county_code = c.county_code AND w.household_id = c.household_id AND w.rule_key = c.rule_key
+                 OFFSET 0) d),
        ins AS (
-         INSERT INTO monitoring_warnings AS w (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, clue_id, scan_id)
-         SELECT c.county_code, tuopin_uuidv7(), c.household_id, c.village_code, c.rule, c.rule_key, CASE WHEN c.clue_id IS NULL THEN 'scan' ELSE 'clue' END,
-                c.explanation, c.facts, c.first_seen, c.clue_id, $${scopeParams.length + 1}::uuid
-           FROM c
-         ON CONFLICT (county_code, household_id, rule_key) DO UPDATE SET
-                last_seen_at = now(), scan_id = EXCLUDED.scan_id, facts = EXCLUDED.facts, explanation = EXCLUDED.explanation
-          WHERE w.facts IS DISTINCT FROM EXCLUDED.facts OR w.explanation IS DISTINCT FROM EXCLUDED.explanation
-         RETURNING w.rule, (xmax = 0) AS inserted)
-       SELECT c.rule, count(*)::int AS candidates, COALESCE((SELECT count(*) FROM ins WHERE ins.rule = c.rule AND ins.inserted), 0)::int AS inserted
-         FROM c GROUP BY c.rule`,
+         INSERT INTO monitoring_warnings (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, clue_id, scan_id)
+         SELECT j.county_code, tuopin_uuidv7(), j.household_id, j.village_code, j.rule, j.rule_key, CASE WHEN j.clue_id IS NULL THEN 'scan' ELSE 'clue' END,
+                j.explanation, j.facts, j.first_seen, j.clue_id, $${scopeParams.length + 1}::uuid
+           FROM j WHERE j.is_new
+         RETURNING rule),
+       upd AS (
+         UPDATE monitoring_warnings w SET last_seen_at = now(), scan_id = $${scopeParams.length + 1}::uuid, facts = j.facts, explanation = j.explanation
+           FROM j
+          WHERE j.write AND NOT j.is_new AND w.county_code = j.county_code AND w.household_id = j.household_id AND w.rule_key = j.rule_key
+            AND (w.facts IS DISTINCT FROM j.facts OR w.explanation IS DISTINCT FROM j.explanation)
+         RETURNING 1)
+       SELECT NULL AS rule, count(*)::int AS candidates, 0 AS inserted FROM pop
+       UNION ALL
+       SELECT x.rule, sum(x.candidates)::int, sum(x.inserted)::int
+         FROM (SELECT j.rule, count(*) AS candidates, 0 AS inserted FROM j GROUP BY j.rule
+               UNION ALL SELECT ins.rule, 0, count(*) FROM ins GROUP BY ins.rule) x
+        GROUP BY x.rule`,
       [...scopeParams, scanId],
     );
-    const upserted: { rule: string; inserted: boolean }[] = [];
+    const counts = new Map<string, { new: number; seen: number }>();
+    let households = 0;
     for (const r of counted) {
-      for (let i = 0; i < r.inserted; i++) upserted.push({ rule: r.rule, inserted: true });
-      for (let i = r.inserted; i < r.candidates; i++) upserted.push({ rule: r.rule, inserted: false });
+      if (r.rule === null) households = r.candidates;
+      else counts.set(r.rule, { new: r.inserted, seen: r.candidates - r.inserted });
     }
     // Confirmed comparison findings that open a monitoring warning.
     const range = significantPrefix(ctx.actor.regionCode) === '' ? null : subtreeRange(ctx.actor.regionCode);
     const findings = await confirmedRiskFindings(tx, range);
-    const fromFindings: { rule: string; inserted: boolean }[] = [];
     if (findings.length) {
       const rows = await tx.query<{ rule: string; inserted: boolean }>(
         `INSERT INTO monitoring_warnings AS w (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, finding_id, scan_id)
@@ -223,23 +261,20 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
         }))), scanId],
       );
       // Unchanged findings are not rewritten (not returned): the rest of the list was seen again.
-      const inserted = rows.filter((r) => r.inserted).length;
-      for (let i = 0; i < findings.length; i++) fromFindings.push({ rule: 'COMPARISON', inserted: i < inserted });
+      const inserted = Math.min(rows.filter((r) => r.inserted).length, findings.length);
+      counts.set('COMPARISON', { new: inserted, seen: findings.length - inserted });
     }
-    const all = [...upserted, ...fromFindings];
-    const counts = new Map<string, { new: number; seen: number }>();
-    for (const r of all) {
-      const c = counts.get(r.rule) ?? { new: 0, seen: 0 };
-      if (r.inserted) c.new++;
-      else c.seen++;
-      counts.set(r.rule, c);
+    let newWarnings = 0;
+    let seenWarnings = 0;
+    for (const c of counts.values()) {
+      newWarnings += c.new;
+      seenWarnings += c.seen;
     }
     const sparams: unknown[] = [];
     const sw = scopeSql(ctx.actor, 'h.village_code', sparams);
     sparams.push(asOf, days);
-    const status = (await tx.query<{ households: number; open: number; overdue: number }>(
-      `SELECT (SELECT count(*)::int FROM households h WHERE ${sw} AND (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL AND h.poverty_status <> '已剔除'))) AS households,
-              count(*) FILTER (WHERE w.status = 'open')::int AS open,
+    const status = (await tx.query<{ open: number; overdue: number }>(
+      `SELECT count(*) FILTER (WHERE w.status = 'open')::int AS open,
               count(*) FILTER (WHERE w.status = 'open' AND w.first_seen + $${sparams.length}::int < $${sparams.length - 1}::date
                                AND (h.monitoring_identified_at IS NULL OR h.monitoring_identified_at < w.first_seen))::int AS overdue
          FROM monitoring_warnings w JOIN households h ON h.county_code = w.county_code AND h.id = w.household_id
@@ -249,10 +284,10 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
       if (v) standards[k] = `${v.year}年 ${formatStandard(v)}（${v.source}）`;
     }
     const summary: ScanSummary = {
-      scanId, year, asOf, since, households: status.households,
+      scanId, year, asOf, since, households,
       warnings: RISK_RULE_CODES.filter((r) => counts.has(r)).map((r) => ({ rule: r, ...counts.get(r)! })),
-      newWarnings: all.filter((r) => r.inserted).length,
-      seenWarnings: all.filter((r) => !r.inserted).length,
+      newWarnings,
+      seenWarnings,
       openWarnings: status.open,
       overdue: status.overdue,
       skipped,
