@@ -25,6 +25,8 @@ export interface Candidate {
   idNumber: string;
   name: string | null;
   villageCode: string;
+  /** The village's name (regions). */
+  villageName: string | null;
   code: string;
   year: number | null;
   evidence: unknown;
@@ -43,6 +45,7 @@ export interface Candidate {
 }
 
 const SELECT = `c.id, c.county_code AS "countyCode", c.finding_id AS "findingId", c.id_number AS "idNumber", c.name, c.village_code AS "villageCode",
+  (SELECT r.name FROM regions r WHERE r.code = c.village_code) AS "villageName",
   c.code, c.year, c.evidence, c.reason, c.status, c.proposal_id AS "proposalId", c.proposal_number AS "proposalNumber",
   c.proposed_by_name AS "proposedByName", c.proposed_at AS "proposedAt", c.closed_reason AS "closedReason", c.closed_by_name AS "closedByName",
   c.closed_at AS "closedAt", c.created_by_name AS "createdByName", c.created_at AS "createdAt", c.version`;

@@ -34,7 +34,7 @@ export function CandidateTable({ cycleOpen }: { cycleOpen: boolean }) {
   const columns: ColumnsType<Candidate> = [
     { title: r('candidate'), dataIndex: 'name', key: 'name', width: 100 },
     { title: r('idNumber'), dataIndex: 'idNumber', key: 'id', width: 180, render: (v: string) => <span className="num">{v}</span> },
-    { title: r('village'), dataIndex: 'villageCode', key: 'village', width: 130 },
+    { title: r('village'), key: 'village', width: 150, render: (_, c) => <span>{c.villageName ?? ''}<br /><Typography.Text type="secondary" className="num" style={{ fontSize: 12 }}>{c.villageCode}</Typography.Text></span> },
     {
       title: r('source'), key: 'source', width: 240,
       render: (_, c) => (
