@@ -205,9 +205,6 @@ export async function compareDataset(ctx: Ctx, input: CompareInput): Promise<Com
     };
     const present = spec.columns.filter((c) => map.index.has(c.header));
     return await ctx.db.transaction(async (tx) => {
-      // On a server, the match's hash join and the rules' sorts over a million rows fit in memory
-      // instead of spilling to temporary files (PGlite keeps its defaults: its memory never shrinks).
-      if (tx.engine === 'postgres') await tx.execute(`SET LOCAL work_mem = '64MB'`);
       await tx.execute(stager.createSql);
       await tx.copyCsv('cmp_stage', stager.copyColumns, lines());
       const c = stager.counts;
