@@ -213,10 +213,24 @@ async function* batched(chunks: AsyncIterable<string> | Iterable<string>): Async
 }
 
 /** CSV field quoting for COPY … (FORMAT csv): NULL is an unquoted empty field. */
+const NEEDS_QUOTES = /[",\n\r]/;
+
+/** True when the first or last character is white space (what trim() would remove). */
+function padded(s: string): boolean {
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(s.length - 1);
+  // ASCII fast path; anything above 127 at an end is checked the slow way.
+  if (a > 32 && a < 127 && b > 32 && b < 127) return false;
+  return s.trim() !== s;
+}
+
 export function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (s === '' || /[",\n\r]/.test(s) || s.trim() !== s) return '"' + s.replace(/"/g, '""') + '"';
+  // Numbers and booleans never need quoting (staging lines are mostly these).
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  const s = typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (s === '' || NEEDS_QUOTES.test(s) || padded(s)) return '"' + s.replace(/"/g, '""') + '"';
   return s;
 }
 
