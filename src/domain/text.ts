@@ -1,3 +1,4 @@
+import { todayCn } from './dates.js';
 /**
  * Small text helpers shared by the domain rules. Pure functions, no I/O.
  */
@@ -88,12 +89,7 @@ export function parseIsoDate(s: string): { year: number; month: number; day: num
   return isValidDate(year, month, day) ? { year, month, day } : null;
 }
 
-/** Today's local date as YYYY-MM-DD. */
+/** Today in Lanzhou (UTC+8) as YYYY-MM-DD, whatever the server's zone. */
 export function localToday(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
-}
-
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
+  return todayCn();
 }

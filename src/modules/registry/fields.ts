@@ -2,6 +2,7 @@ import { DICTIONARIES, resolveDictValue, type DictName } from '../../domain/dict
 import { parseIdNumber, toHalfWidth } from '../../domain/idnumber.js';
 import { parseAmount } from '../../domain/income.js';
 import { normalizeRegionCode, regionLevel } from '../../domain/regions.js';
+import { todayCn } from '../../domain/dates.js';
 
 /**
  * The registry's fields, declared once: the workbook column (the contract of DOMAIN.md), the
@@ -119,7 +120,7 @@ export function isBlank(raw: unknown): boolean {
   return raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '');
 }
 
-const CURRENT_YEAR = () => new Date().getFullYear();
+const CURRENT_YEAR = () => Number(todayCn().slice(0, 4));
 
 /**
  * Parses one value (a cell's text, or a JSON value from the API). Blank → null, or an error when

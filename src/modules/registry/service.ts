@@ -12,6 +12,7 @@ import { diff, recordEvent } from './events.js';
 import { refreshHouseholdSize, writeDeclaredIncome } from './income.js';
 import { applyCountDelta, refreshHouseholdFacts, type CountKey } from './list-facts.js';
 import { validateHousehold, validateIncome, validateMember, type HouseholdValues, type IncomeValues, type MemberValues } from './validate.js';
+import { todayCn } from '../../domain/dates.js';
 
 /** The registry's service: households, members, income, all scoped and evented. */
 
@@ -76,10 +77,12 @@ export interface HouseholdView extends HouseholdValues {
   masked: boolean;
 }
 
-function ageOn(birth: string, today = new Date()): number {
+/** Age in whole years on `today` (a Lanzhou day, YYYY-MM-DD). */
+function ageOn(birth: string, today = todayCn()): number {
   const [y, m, d] = birth.split('-').map(Number) as [number, number, number];
-  let age = today.getFullYear() - y;
-  if (today.getMonth() + 1 < m || (today.getMonth() + 1 === m && today.getDate() < d)) age--;
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  let age = ty - y;
+  if (tm < m || (tm === m && td < d)) age--;
   return age;
 }
 

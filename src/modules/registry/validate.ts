@@ -1,4 +1,5 @@
 import { HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, parseField, isBlank, type FieldError, type FieldSpec } from './fields.js';
+import { todayCn } from '../../domain/dates.js';
 
 /**
  * Record-level validation shared by the import and the API: every field through parseField,
@@ -108,7 +109,7 @@ function col(spec: string, by: 'column' | 'key'): string {
 export function validateHousehold(input: Input, by: 'column' | 'key', numeric: readonly string[] = []): Validated<HouseholdValues> {
   const errors: FieldError[] = [];
   const v = parseAll(HOUSEHOLD_FIELDS, input, by, numeric, errors) as Partial<HouseholdValues>;
-  const nowYear = new Date().getFullYear();
+  const nowYear = Number(todayCn().slice(0, 4));
   if (v.povertyStatus === '已脱贫' && v.exitYear == null && !errors.some((e) => e.column === col('exitYear', by))) {
     errors.push({ column: col('exitYear', by), value: '', code: 'EXIT_YEAR_REQUIRED', message: '脱贫属性为「已脱贫」时必须填写脱贫年度' });
   }
