@@ -300,4 +300,34 @@ describe('what a confirmed finding opens', () => {
     expect(au).toHaveLength(1);
     expect(au[0]!.details.reason).toContain('高于识别标准');
   });
+
+  it('「全部立即申报」 opens every pending removal in the caller scope, each on its own, and lists what it cannot open', async () => {
+    // A finding confirmed while no cycle is open: the city's cycle is set aside in the database for
+    // the confirmation (the service refuses to close a cycle with proposals in progress), then back.
+    const late = person('19530101', { village: V1 });
+    await register(t.db, dir, [late]);
+    await run(writeCsv(path.join(dir, 'hukou-late.csv'), ['证件号码', '姓名', '户籍状态', '变动日期'], [[late.id, late.name, '死亡', '2020-02-01']]), 'hukou');
+    const [cycle] = await t.db.query<{ id: string }>(`UPDATE review_cycles SET status = 'closed' WHERE status = 'open' RETURNING id`);
+    expect(cycle).toBeDefined();
+    const f = await findingOf('township', 'DECEASED', late.householdNumber);
+    expect((await verify('township', f, { decision: 'confirm', reason: '死亡证明属实（测试）' })).json()).toMatchObject({ openState: 'pending' });
+
+    expect((await req(null, 'POST', '/api/comparison/findings/open-pending')).statusCode).toBe(401);
+    expect((await req('dept', 'POST', '/api/comparison/findings/open-pending')).statusCode).toBe(403);
+    // Outside the finding's village and county: nothing in scope to open.
+    for (const u of ['village-other', 'other-county']) expect(await ok(u, 'POST', '/api/comparison/findings/open-pending'), u).toMatchObject({ pending: 0, opened: [], refused: [] });
+    // Still no open cycle: listed with the workflow's reason, nothing changed.
+    const refused = await ok<{ pending: number; opened: unknown[]; refused: { id: string; code: string; message: string }[] }>('village1', 'POST', '/api/comparison/findings/open-pending');
+    expect(refused).toMatchObject({ pending: 1, opened: [], refused: [{ id: f.id, code: 'NO_OPEN_CYCLE' }] });
+    expect(await proposalsOf(late.householdNumber)).toEqual([]);
+
+    await t.db.execute(`UPDATE review_cycles SET status = 'open' WHERE id = $1`, [cycle!.id]);
+    const done = await ok<{ pending: number; opened: { id: string; proposalNumber: string; state: string }[]; refused: unknown[] }>('village1', 'POST', '/api/comparison/findings/open-pending');
+    expect(done).toMatchObject({ pending: 1, refused: [], opened: [{ id: f.id, state: 'created', proposalNumber: expect.stringMatching(/^SQ620123-/) }] });
+    const made = await proposalsOf(late.householdNumber);
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ type: 'remove', number: done.opened[0]!.proposalNumber });
+    expect((await findingOf('village1', 'DECEASED', late.householdNumber)).openState).toBe('created');
+    expect(await ok('village1', 'POST', '/api/comparison/findings/open-pending')).toMatchObject({ pending: 0, opened: [], refused: [] });
+  });
 });

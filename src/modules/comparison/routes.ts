@@ -14,7 +14,7 @@ import { KINDS } from './kinds.js';
 import { FINDING_CODES } from './rules.js';
 import { closeCandidate, listCandidates, proposeFromCandidate } from './candidates.js';
 import { findingSummary, getDataset, listDatasets, listFindings, listRules, setRuleParams, STATUSES } from './service.js';
-import { openFindingNow, verifyFinding } from './verify.js';
+import { openFindingNow, openPendingFindings, verifyFinding } from './verify.js';
 
 const boolish = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).optional().transform((v) => v === true || v === '1' || v === 'true');
 const IdParam = z.object({ id: z.string().max(64) });
@@ -112,6 +112,10 @@ export function comparisonRoutes(app: FastifyInstance, db: Db): void {
 
   r.post('/api/comparison/findings/:id/verify', { schema: { tags, summary: '核实线索：属实或不属实（须填原因）', params: IdParam, body: VerifyBody } }, async (request) =>
     verifyFinding(ctxOf(db, request), request.params.id, request.body));
+
+  r.post('/api/comparison/findings/open-pending', {
+    schema: { tags, summary: '全部立即申报：辖区内待开启（确认时没有开启周期）的剔除线索逐条生成剔除申报；不能生成的列出原因' },
+  }, async (request) => openPendingFindings(ctxOf(db, request)));
 
   r.post('/api/comparison/findings/:id/open', {
     schema: { tags, summary: '立即申报：已确认的剔除线索在开启周期后生成剔除申报（幂等：已生成或已关联的原样返回）', params: IdParam },

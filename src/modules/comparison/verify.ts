@@ -133,6 +133,44 @@ export async function openFindingNow(ctx: Ctx, id: string): Promise<Finding> {
   });
 }
 
+export interface OpenPendingResult {
+  /** Pending findings in the caller's scope when the call began (at most OPEN_PENDING_LIMIT handled). */
+  pending: number;
+  opened: { id: string; proposalNumber: string | null; state: OpenState }[];
+  /** Findings that still could not be opened, each with the workflow's code and message. */
+  refused: { id: string; code: string; message: string }[];
+}
+
+const OPEN_PENDING_LIMIT = 500;
+
+/**
+ * 「全部立即申报」: every confirmed exclusion finding in the caller's scope still pending (confirmed
+ * while no cycle was open) is opened as by `openFindingNow`, each in its own transaction, so one
+ * refusal (no open cycle, a household already removed …) leaves the others opened and is listed
+ * with its reason. Up to OPEN_PENDING_LIMIT per call; calling again handles the rest.
+ */
+export async function openPendingFindings(ctx: Ctx): Promise<OpenPendingResult> {
+  assertCan(ctx.actor, 'comparison.verify');
+  const params: unknown[] = [];
+  const scope = scopeSql(ctx.actor, ROUTE_SQL('f'), params);
+  const rows = await ctx.db.query<{ id: string }>(
+    `SELECT f.id FROM comparison_findings f
+      WHERE f.status = 'confirmed' AND f.opens = 'removal-proposal' AND f.open_state = 'pending' AND ${scope}
+      ORDER BY f.verified_at, f.id LIMIT ${OPEN_PENDING_LIMIT}`, params,
+  );
+  const out: OpenPendingResult = { pending: rows.length, opened: [], refused: [] };
+  for (const { id } of rows) {
+    try {
+      const f = await openFindingNow(ctx, id);
+      out.opened.push({ id, proposalNumber: f.openedProposalNumber, state: f.openState as OpenState });
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      out.refused.push({ id, code: e.code, message: e.message });
+    }
+  }
+  return out;
+}
+
 /**
  * Makes (or links) the removal proposal inside the caller's transaction. A refusal by the workflow
  * rolls back to a savepoint and is returned as 'pending' (no open cycle) or 'blocked' (the rest),

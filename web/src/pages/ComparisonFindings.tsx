@@ -72,6 +72,7 @@ export default function ComparisonFindings() {
   const data = useFindings(q);
   const [verifying, setVerifying] = useState<{ f: Finding; decision: 'confirm' | 'dismiss' } | null>(null);
   const [reason, setReason] = useState('');
+  const [openingAll, setOpeningAll] = useState(false);
   const [village, setVillage] = useState<string | undefined>(undefined);
   const [saving, setSaving] = useState(false);
   const [opening, setOpening] = useState<string | null>(null);
@@ -132,6 +133,26 @@ export default function ComparisonFindings() {
       showError(e, t('cmpOpenNow'));
     } finally {
       setOpening(null);
+      await qc.invalidateQueries({ queryKey: ['comparison', 'findings'] });
+    }
+  };
+
+  /** 「全部立即申报」: every pending removal in scope; what could not be opened is listed with its reason. */
+  const openAllPending = async () => {
+    setOpeningAll(true);
+    try {
+      const r = await api.post<{ pending: number; opened: unknown[]; refused: { id: string; code: string; message: string }[] }>('/api/comparison/findings/open-pending');
+      const text = t('cmpOpenAllResult', { pending: r.pending, opened: r.opened.length, refused: r.refused.length });
+      if (r.refused.length) {
+        Modal.warning({
+          title: text,
+          content: <ul style={{ paddingLeft: 18 }} data-testid="open-all-refused">{[...new Set(r.refused.map((x) => x.message))].map((m) => <li key={m}>{m}</li>)}</ul>,
+        });
+      } else notifySuccess(text);
+    } catch (e) {
+      showError(e, t('cmpOpenAllPending'));
+    } finally {
+      setOpeningAll(false);
       await qc.invalidateQueries({ queryKey: ['comparison', 'findings'] });
     }
   };
@@ -251,6 +272,11 @@ export default function ComparisonFindings() {
             </Col>
           </Row>
         </Form>
+        {mayOpen && (
+          <Space style={{ marginBottom: 8 }}>
+            <Button icon={<FileAddOutlined />} loading={openingAll} onClick={() => void openAllPending()} data-testid="open-all-pending">{t('cmpOpenAllPending')}</Button>
+          </Space>
+        )}
         {q.datasetId && (
           <Alert type="info" showIcon title={`${t('cmpDataset')}：${q.datasetId}`}
             action={<Button size="small" onClick={() => update({ datasetId: undefined })}>{t('cmpClearDataset')}</Button>} />
