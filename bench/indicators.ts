@@ -12,7 +12,7 @@
  */
 import { loadConfig } from '../src/core/config.js';
 import { systemCtx } from '../src/core/context.js';
-import { loadDemo } from '../src/modules/registry/demo/load.js';
+import { loadDemo } from '../src/modules/demo/load.js';
 import { refreshIndicators, regionIndicators } from '../src/modules/stats/indicators.js';
 import { openAndPrepare } from '../src/server/bootstrap.js';
 

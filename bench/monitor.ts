@@ -14,7 +14,7 @@ import { LABOUR_LOST, MAIN_LABOUR, SEVERE_DISABILITY } from '../src/domain/monit
 import { runScan } from '../src/modules/monitoring/scan.js';
 import { setStandard } from '../src/modules/monitoring/standards.js';
 import { DEMO_INCOME_YEAR } from '../src/modules/registry/demo/household.js';
-import { loadDemo } from '../src/modules/registry/demo/load.js';
+import { loadDemo } from '../src/modules/demo/load.js';
 import { openAndPrepare } from '../src/server/bootstrap.js';
 
 const arg = (name: string, def: string) => {

@@ -8,7 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { systemCtx } from '../src/core/context.js';
 import { openDb } from '../src/core/db.js';
 import { migrate } from '../src/core/migrate.js';
-import { loadDemo } from '../src/modules/registry/demo/load.js';
+import { loadDemo } from '../src/modules/demo/load.js';
 import { seedReference } from '../src/server/bootstrap.js';
 import { ensureWeb } from '../scripts/ensure-web.mjs';
 

@@ -13,7 +13,7 @@ import { datasetFindings } from '../modules/comparison/service.js';
 import { exitCheck } from '../modules/monitoring/exit.js';
 import { runScan } from '../modules/monitoring/scan.js';
 import { importRegions } from '../modules/regions/service.js';
-import { loadDemo, DEMO_PASSWORD } from '../modules/registry/demo/load.js';
+import { loadDemo, DEMO_PASSWORD } from '../modules/demo/load.js';
 import { exportRegistry } from '../modules/registry/export.js';
 import { importRegistry, type ImportError } from '../modules/registry/import.js';
 import { refreshIndicators, regionIndicators } from '../modules/stats/indicators.js';

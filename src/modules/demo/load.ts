@@ -1,12 +1,12 @@
-import type { Ctx } from '../../../core/context.js';
-import { loadDemoPopulation } from '../../stats/demo-population.js';
-import { loadDemoReview } from '../../review/demo.js';
-import { createUser } from '../../access/service.js';
-import { importRegions } from '../../regions/service.js';
-import { importRegistry, type ImportResult } from '../import.js';
-import { HOUSEHOLD_SHEET, MEMBER_SHEET } from '../workbook/columns.js';
-import type { RawRow } from '../workbook/types.js';
-import { demoVillages, generateDemoHouseholds, type DemoOptions } from './generate.js';
+import type { Ctx } from '../../core/context.js';
+import { loadDemoPopulation } from '../stats/demo-population.js';
+import { loadDemoReview } from '../review/demo.js';
+import { createUser } from '../access/service.js';
+import { importRegions } from '../regions/service.js';
+import { importRegistry, type ImportResult } from '../registry/import.js';
+import { HOUSEHOLD_SHEET, MEMBER_SHEET } from '../registry/workbook/columns.js';
+import type { RawRow } from '../registry/workbook/types.js';
+import { demoVillages, generateDemoHouseholds, type DemoOptions } from '../registry/demo/generate.js';
 
 /**
  * `tuopin demo`: the synthetic Lanzhou. Regions (730 synthetic villages, 256 poor), households
