@@ -5,7 +5,7 @@
  * written 'YYYY-MM-DD'.
  */
 import type { EntryLevel } from './catalog.js';
-import { CHINA_OFFSET_MS } from '../dates.js';
+import { chinaDayStart } from '../dates.js';
 
 export type Cadence = 'monthly' | 'weekly' | 'daily';
 
@@ -118,7 +118,7 @@ export function closedUntil(cadence: Cadence, today: string): string {
 export const REPORT_GRACE_DAYS = 1;
 
 export function recordedOnTime(cadence: Cadence, heldOn: string, recordedAt: Date | string): boolean {
-  const deadline = parseDay(periodEnd(cadence, heldOn)) + (1 + REPORT_GRACE_DAYS) * DAY - CHINA_OFFSET_MS;
+  const deadline = chinaDayStart(periodEnd(cadence, heldOn)) + (1 + REPORT_GRACE_DAYS) * DAY;
   const at = typeof recordedAt === 'string' ? Date.parse(recordedAt) : recordedAt.getTime();
   return at < deadline;
 }

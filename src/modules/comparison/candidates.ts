@@ -112,6 +112,16 @@ export async function listCandidates(ctx: Ctx, q: CandidateQuery): Promise<{ ite
   return { items, total: n, page, pageSize, masked: true };
 }
 
+/** The candidate, locked for this transaction, if the caller's scope covers its village (else 404). */
+async function candidateForUpdate(ctx: Ctx, tx: Queryable, id: string): Promise<Candidate> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('识别候选不存在');
+  const params: unknown[] = [id];
+  const scope = scopeSql(ctx.actor, 'c.village_code', params);
+  const c = (await tx.query<Candidate>(`SELECT ${SELECT} FROM comparison_candidates c WHERE c.id = $1 AND ${scope} FOR UPDATE`, params))[0];
+  if (!c) throw new NotFoundError('识别候选不存在或不在您的辖区内');
+  return c;
+}
+
 export interface ProposeFromCandidateInput {
   reason: string;
   /** The household as the identify proposal takes it; the candidate is one of its members (its ID number as listed, masked or in full). */
@@ -128,12 +138,8 @@ export interface ProposeFromCandidateInput {
  */
 export async function proposeFromCandidate(ctx: Ctx, id: string, input: ProposeFromCandidateInput): Promise<{ candidate: Candidate; proposal: ProposalView }> {
   assertCan(ctx.actor, 'review.propose');
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('识别候选不存在');
   return ctx.db.transaction(async (tx) => {
-    const params: unknown[] = [id];
-    const scope = scopeSql(ctx.actor, 'c.village_code', params);
-    const c = (await tx.query<Candidate>(`SELECT ${SELECT} FROM comparison_candidates c WHERE c.id = $1 AND ${scope} FOR UPDATE`, params))[0];
-    if (!c) throw new NotFoundError('识别候选不存在或不在您的辖区内');
+    const c = await candidateForUpdate(ctx, tx, id);
     if (c.status === 'closed') throw new ConflictError(`该候选已关闭（不予识别：${c.closedReason ?? ''}）`, { status: c.status }, 'CANDIDATE_NOT_OPEN');
     if (c.status === 'proposed' && c.proposalId) {
       const p = await getProposalTx(ctx, tx, c.proposalId);
@@ -201,12 +207,8 @@ export async function closeCandidate(ctx: Ctx, id: string, input: CloseCandidate
   if (reason.length < 4) {
     throw new ValidationError('请写明不予识别的理由（至少 4 个字）', { errors: [{ field: 'reason', value: reason, code: 'REQUIRED', message: '至少 4 个字' }] }, 'REASON_REQUIRED');
   }
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('识别候选不存在');
   return ctx.db.transaction(async (tx) => {
-    const params: unknown[] = [id];
-    const scope = scopeSql(ctx.actor, 'c.village_code', params);
-    const c = (await tx.query<Candidate>(`SELECT ${SELECT} FROM comparison_candidates c WHERE c.id = $1 AND ${scope} FOR UPDATE`, params))[0];
-    if (!c) throw new NotFoundError('识别候选不存在或不在您的辖区内');
+    const c = await candidateForUpdate(ctx, tx, id);
     if (c.version !== input.version) throw new ConflictError('该候选已被他人处理，请刷新后重试', { version: c.version }, 'STALE_VERSION');
     if (c.status !== 'open') {
       throw new ConflictError(c.status === 'proposed' ? `该候选人已提出识别申报 ${c.proposalNumber ?? ''}，请在申报中办理` : '该候选已关闭', { status: c.status }, 'CANDIDATE_NOT_OPEN');
