@@ -1,26 +1,11 @@
+import type { WarningView } from '../../../src/modules/monitoring/service';
+import type { StandardRow } from '../../../src/modules/monitoring/standards';
 import { api } from './client';
 
 /** Types and calls of the monitoring, standards and self-report endpoints (src/modules/monitoring). */
 
-export interface Warning {
-  id: string;
-  householdId: string;
-  householdNumber: string;
-  villageCode: string;
-  villageName: string | null;
-  rule: string;
-  ruleTitle: string;
-  source: string;
-  explanation: string;
-  firstSeen: string;
-  householdFirstClue: string;
-  deadline: string;
-  overdue: boolean;
-  monitoringCategory: string | null;
-  status: 'open' | 'handled' | 'dismissed';
-  resolution: string | null;
-  version: number;
-}
+/** A warning as the server gives it (status: open, handled or dismissed). */
+export type Warning = WarningView;
 
 export interface WarningPage { total: number; page: number; pageSize: number; items: Warning[]; deadlineDays: number }
 
@@ -40,18 +25,7 @@ export interface Inspection {
   version: number;
 }
 
-export interface Standard {
-  kind: string;
-  title: string;
-  year: number;
-  value: number;
-  unit: string;
-  source: string;
-  verified: boolean;
-  note: string | null;
-  enteredBy: string;
-  version: number;
-}
+export type Standard = StandardRow;
 
 export interface RulesInfo {
   rules: { code: string; title: string; source: string }[];
