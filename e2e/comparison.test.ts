@@ -163,8 +163,13 @@ describe('comparison pages', { timeout: 300_000 }, () => {
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     expect(await dialog.innerText()).toContain('确认后将生成：剔除建议');
-    await dialog.getByTestId('verify-ok').click();
-    await page.getByText('请填写核实意见（至少 2 个字）').first().waitFor();
+    // The message is a toast that goes after a few seconds, and a click during the dialog's opening
+    // animation can be lost on a loaded machine: click until the message shows (an empty reason
+    // changes nothing, however often it is sent).
+    await expect.poll(async () => {
+      await dialog.getByTestId('verify-ok').click();
+      return page.getByText('请填写核实意见（至少 2 个字）').first().isVisible();
+    }, { timeout: 45_000, interval: 1000 }).toBe(true);
     await dialog.getByTestId('verify-reason').fill('入户核实：本人已于 2020 年 3 月去世，家属提供死亡证明');
     await page.screenshot({ path: path.join(shots, 'comparison-verify.png'), fullPage: true });
     await dialog.getByTestId('verify-ok').click();
