@@ -175,7 +175,15 @@ describe('exit checks', () => {
 });
 
 describe('monitoring scan', () => {
-  let firstScan: { newWarnings: number; seenWarnings: number; warnings: { rule: string; new: number }[] };
+  let firstScan: { newWarnings: number; seenWarnings: number; openWarnings: number; overdue: number; warnings: { rule: string; new: number }[] };
+  // The summary's open and overdue counts, counted afresh over the county's warnings (overdue: a
+  // warning's own first_seen more than the 15 days ago, with no monitoring identification since).
+  const countyStatus = async () => (await t.db.query<{ openWarnings: number; overdue: number }>(
+    `SELECT count(*) FILTER (WHERE w.status = 'open')::int AS "openWarnings",
+            count(*) FILTER (WHERE w.status = 'open' AND w.first_seen + 15 < $1::date
+                             AND (h.monitoring_identified_at IS NULL OR h.monitoring_identified_at < w.first_seen))::int AS overdue
+       FROM monitoring_warnings w JOIN households h ON h.county_code = w.county_code AND h.id = w.household_id
+      WHERE h.village_code LIKE '620123%'`, [TODAY]))[0]!;
 
   beforeAll(async () => {
     // A 13-year-old not in school.
@@ -246,6 +254,10 @@ describe('monitoring scan', () => {
     const again = await ok('county', 'POST', '/api/monitoring/scan', { year: 2021 }, 200);
     expect(again.newWarnings).toBe(0);
     expect(again.seenWarnings).toBe(firstScan.newWarnings);
+    // Open and overdue: the county's 8 warnings are open; the 20-day-old disaster clue's is overdue.
+    expect(await countyStatus()).toEqual({ openWarnings: 8, overdue: 1 });
+    expect(firstScan).toMatchObject({ openWarnings: 8, overdue: 1 });
+    expect(again).toMatchObject({ openWarnings: 8, overdue: 1 });
     expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM monitoring_warnings'))[0]!.n).toBe(firstScan.newWarnings);
   });
 
@@ -254,7 +266,9 @@ describe('monitoring scan', () => {
     expect((await req('other-county', 'POST', `/api/monitoring/warnings/${w.id}/resolve`, { decision: 'dismissed', resolution: '已复学', version: w.version })).statusCode).toBe(404);
     await ok('village1', 'POST', `/api/monitoring/warnings/${w.id}/resolve`, { decision: 'dismissed', resolution: '核实已复学', version: w.version }, 200);
     expect((await req('village1', 'POST', `/api/monitoring/warnings/${w.id}/resolve`, { decision: 'dismissed', resolution: '核实已复学', version: w.version })).statusCode).toBe(409);
-    await ok('county', 'POST', '/api/monitoring/scan', { year: 2021 }, 200);
+    const afterDismissal = await ok('county', 'POST', '/api/monitoring/scan', { year: 2021 }, 200);
+    expect(afterDismissal).toMatchObject({ newWarnings: 0, openWarnings: 7 });
+    expect(afterDismissal).toMatchObject(await countyStatus());
     const d = (await ok('village1', 'GET', '/api/monitoring/warnings?rule=DROPOUT')).items[0];
     expect(d).toMatchObject({ status: 'dismissed', resolution: '核实已复学' });
     expect((await ok('village1', 'GET', '/api/monitoring/warnings?overdue=1')).items.every((x: { overdue: boolean }) => x.overdue)).toBe(true);

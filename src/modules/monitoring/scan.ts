@@ -70,7 +70,8 @@ export function scanParams(s: StandardsForYear, prev: StandardsForYear) {
 /**
  * The candidate warnings of every rule, as the CTEs `pop` (the exited and monitored households in
  * scope, with `watched`) and `c`: one row of `c` per (county_code, household_id, rule_key), columns
- * county_code, household_id, village_code, rule, rule_key, first_seen, explanation, facts, clue_id.
+ * county_code, household_id, village_code, rule, rule_key, first_seen, explanation, facts, clue_id, identified_at
+ * (the household's monitoring_identified_at, for the overdue count).
  * `$1` year, `$2` asOf, `$3` since, `$4` monitoring line (null skips), `$5` annual out-of-pocket
  * limit for exited and monitored households, `$6` for others, `$7`/`$8` single-stay limits (null
  * skips), followed by the scope's parameters.
@@ -90,7 +91,7 @@ export function candidatesSql(scopeWhere: string): string {
   const died = `m.left_at IS NOT NULL AND m.left_at >= $3::date AND m.left_at < $2::date + 1 AND m.left_reason LIKE '%死亡%' AND m.labour_skill IN (${lit(MAIN_LABOUR)})`;
   return `
   pop AS MATERIALIZED (
-    SELECT h.county_code, h.id, h.village_code,
+    SELECT h.county_code, h.id, h.village_code, h.monitoring_identified_at,
            (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL)) AS watched
       FROM households h
      WHERE ${scopeWhere} AND (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL AND h.poverty_status <> '已剔除'))
@@ -100,7 +101,7 @@ export function candidatesSql(scopeWhere: string): string {
          $2::date AS first_seen,
          format('%s年人均纯收入%s元，低于防返贫监测线%s元', $1::int, trim_scale(i.per_capita_net), trim_scale($4::numeric)) AS explanation,
          jsonb_build_object('year', $1::int, 'perCapitaNet', i.per_capita_net, 'monitoringLine', $4::numeric, 'householdSize', i.household_size) AS facts,
-         NULL::uuid AS clue_id
+         NULL::uuid AS clue_id, p.monitoring_identified_at AS identified_at
     FROM pop p JOIN household_incomes i ON i.county_code = p.county_code AND i.household_id = p.id AND i.year = $1::int
    WHERE $4::numeric IS NOT NULL AND i.per_capita_net < $4::numeric
   UNION ALL
@@ -116,14 +117,14 @@ export function candidatesSql(scopeWhere: string): string {
          CASE WHEN d.dropout
               THEN jsonb_build_object('memberId', m.id, 'name', m.name, 'birthDate', m.birth_date, 'schoolStatus', m.school_status)
               ELSE jsonb_build_object('memberId', m.id, 'name', m.name, 'labourSkill', m.labour_skill, 'leftAt', m.left_at::date, 'leftReason', m.left_reason) END AS facts,
-         NULL::uuid AS clue_id
+         NULL::uuid AS clue_id, p.monitoring_identified_at AS identified_at
     FROM pop p JOIN members m ON m.county_code = p.county_code AND m.household_id = p.id
     CROSS JOIN LATERAL (SELECT (${dropout}) AS dropout) d
    WHERE (${dropout}) OR (${died})
   UNION ALL
   SELECT p.county_code, p.id, p.village_code, x.rule, x.rule || ':' || e.member_id, e.at::date,
          format(x.text, m.name, e.at::date, e.before ->> x.field, e.after ->> x.field),
-         jsonb_build_object('memberId', e.member_id, 'name', m.name, 'changedAt', e.at, 'field', x.field, 'before', e.before -> x.field, 'after', e.after -> x.field, 'changeEventId', e.id), NULL::uuid
+         jsonb_build_object('memberId', e.member_id, 'name', m.name, 'changedAt', e.at, 'field', x.field, 'before', e.before -> x.field, 'after', e.after -> x.field, 'changeEventId', e.id), NULL::uuid, p.monitoring_identified_at
     FROM pop p
     JOIN change_events e ON e.county_code = p.county_code AND e.household_id = p.id AND e.entity = 'member' AND e.at >= $3::date AND e.at < $2::date + 1
     JOIN members m ON m.county_code = e.county_code AND m.id = e.member_id
@@ -151,7 +152,7 @@ export function candidatesSql(scopeWhere: string): string {
                 THEN format('%s年个人自付医疗费用%s元，超过上年全省农村居民人均可支配收入的%s（%s元）；线索来源：%s，%s', c.facts ->> 'year', c.facts ->> 'annualOutOfPocket',
                             CASE WHEN watched.w THEN $5::numeric ELSE $6::numeric END, round(CASE WHEN watched.w THEN $5::numeric ELSE $6::numeric END, 2), c.source, c.description)
               ELSE format('%s（线索来源：%s，%s发现）：%s', c.kind, c.source, c.first_seen, c.description) END,
-         c.facts || jsonb_build_object('clueSource', c.source, 'clueKind', c.kind), c.id
+         c.facts || jsonb_build_object('clueSource', c.source, 'clueKind', c.kind), c.id, h.monitoring_identified_at
     FROM monitoring_clues c
     JOIN households h ON h.county_code = c.county_code AND h.id = c.household_id AND h.poverty_status <> '已剔除'
     CROSS JOIN LATERAL (SELECT (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL)) AS w) watched
@@ -207,10 +208,21 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
     // explanation changed, count the rest as seen. The candidates are compared with the existing
     // warnings in one join; an unchanged warning is neither rewritten nor locked, so a re-scan
     // costs about what reading costs. The population count for the summary comes from the same pass.
-    const counted = await tx.query<{ rule: string | null; candidates: number; inserted: number }>(
+    // So do the open and overdue counts: those of the warnings as they stood (the statement's
+    // snapshot) plus those of the new ones (new warnings are open; an update changes neither status
+    // nor first_seen), instead of counting the whole table again after writing it.
+    const n = scopeParams.length;
+    const overdueNew = `$${n + 2}::int IS NOT NULL AND j.first_seen + $${n + 2}::int < $2::date AND (j.identified_at IS NULL OR j.identified_at < j.first_seen)`;
+    const counted = await tx.query<{ kind: 'pop' | 'status' | 'rule'; rule: string | null; candidates: number; inserted: number; overdue: number }>(
       `WITH ${candidatesSql(scopeWhere)},
+       before AS (
+         SELECT count(*) FILTER (WHERE w.status = 'open')::int AS open,
+                count(*) FILTER (WHERE w.status = 'open' AND w.first_seen + $${n + 2}::int < $2::date
+                                 AND (h.monitoring_identified_at IS NULL OR h.monitoring_identified_at < w.first_seen))::int AS overdue
+           FROM monitoring_warnings w JOIN households h ON h.county_code = w.county_code AND h.id = w.household_id
+          WHERE ${scopeWhere}),
        j AS MATERIALIZED (
-         SELECT d.county_code, d.household_id, d.village_code, d.rule, d.rule_key, d.first_seen, d.clue_id, d.is_new, d.write,
+         SELECT d.county_code, d.household_id, d.village_code, d.rule, d.rule_key, d.first_seen, d.clue_id, d.identified_at, d.is_new, d.write,
                 CASE WHEN d.write THEN d.explanation END AS explanation, CASE WHEN d.write THEN d.facts END AS facts
            FROM (SELECT c.*, w.household_id IS NULL AS is_new,
                         (w.household_id IS NULL OR w.facts IS DISTINCT FROM c.facts OR w.explanation IS DISTINCT FROM c.explanation) AS write
@@ -219,41 +231,49 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
        ins AS (
          INSERT INTO monitoring_warnings (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, clue_id, scan_id)
          SELECT j.county_code, tuopin_uuidv7(), j.household_id, j.village_code, j.rule, j.rule_key, CASE WHEN j.clue_id IS NULL THEN 'scan' ELSE 'clue' END,
-                j.explanation, j.facts, j.first_seen, j.clue_id, $${scopeParams.length + 1}::uuid
+                j.explanation, j.facts, j.first_seen, j.clue_id, $${n + 1}::uuid
            FROM j WHERE j.is_new
          RETURNING rule),
        upd AS (
-         UPDATE monitoring_warnings w SET last_seen_at = now(), scan_id = $${scopeParams.length + 1}::uuid, facts = j.facts, explanation = j.explanation
+         UPDATE monitoring_warnings w SET last_seen_at = now(), scan_id = $${n + 1}::uuid, facts = j.facts, explanation = j.explanation
            FROM j
           WHERE j.write AND NOT j.is_new AND w.county_code = j.county_code AND w.household_id = j.household_id AND w.rule_key = j.rule_key
             AND (w.facts IS DISTINCT FROM j.facts OR w.explanation IS DISTINCT FROM j.explanation)
          RETURNING 1)
-       SELECT NULL AS rule, count(*)::int AS candidates, 0 AS inserted FROM pop
+       SELECT 'pop' AS kind, NULL AS rule, count(*)::int AS candidates, 0 AS inserted, 0 AS overdue FROM pop
        UNION ALL
-       SELECT x.rule, sum(x.candidates)::int, sum(x.inserted)::int
-         FROM (SELECT j.rule, count(*) AS candidates, 0 AS inserted FROM j GROUP BY j.rule
-               UNION ALL SELECT ins.rule, 0, count(*) FROM ins GROUP BY ins.rule) x
+       SELECT 'status', NULL, b.open, 0, b.overdue FROM before b
+       UNION ALL
+       SELECT 'rule', x.rule, sum(x.candidates)::int, sum(x.inserted)::int, sum(x.overdue)::int
+         FROM (SELECT j.rule, count(*) AS candidates, 0 AS inserted, count(*) FILTER (WHERE j.is_new AND ${overdueNew}) AS overdue FROM j GROUP BY j.rule
+               UNION ALL SELECT ins.rule, 0, count(*), 0 FROM ins GROUP BY ins.rule) x
         GROUP BY x.rule`,
-      [...scopeParams, scanId],
+      [...scopeParams, scanId, days],
     );
     const counts = new Map<string, { new: number; seen: number }>();
     let households = 0;
+    const status = { open: 0, overdue: 0 };
     for (const r of counted) {
-      if (r.rule === null) households = r.candidates;
-      else counts.set(r.rule, { new: r.inserted, seen: r.candidates - r.inserted });
+      if (r.kind === 'pop') households = r.candidates;
+      else if (r.kind === 'status') { status.open += r.candidates; status.overdue += r.overdue; }
+      else {
+        counts.set(r.rule!, { new: r.inserted, seen: r.candidates - r.inserted });
+        status.open += r.inserted;
+        status.overdue += r.overdue;
+      }
     }
     // Confirmed comparison findings that open a monitoring warning.
     const range = significantPrefix(ctx.actor.regionCode) === '' ? null : subtreeRange(ctx.actor.regionCode);
     const findings = await confirmedRiskFindings(tx, range);
     if (findings.length) {
-      const rows = await tx.query<{ rule: string; inserted: boolean }>(
+      const rows = await tx.query<{ rule: string; inserted: boolean; id: string }>(
         `INSERT INTO monitoring_warnings AS w (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, finding_id, scan_id)
          SELECT f.county_code, tuopin_uuidv7(), f.household_id, f.village_code, 'COMPARISON', 'COMPARISON:' || f.code || ':' || f.rule_key, 'comparison', f.explanation, f.facts, f.first_seen, f.finding_id, $2::uuid
            FROM jsonb_to_recordset($1::jsonb) AS f(county_code text, household_id uuid, village_code text, code text, rule_key text, explanation text, facts jsonb, first_seen date, finding_id uuid)
            JOIN households h ON h.county_code = f.county_code AND h.id = f.household_id AND h.poverty_status <> '已剔除'
          ON CONFLICT (county_code, household_id, rule_key) DO UPDATE SET last_seen_at = now(), scan_id = EXCLUDED.scan_id, facts = EXCLUDED.facts
           WHERE w.facts IS DISTINCT FROM EXCLUDED.facts
-         RETURNING w.rule, (xmax = 0) AS inserted`,
+         RETURNING w.rule, (xmax = 0) AS inserted, w.id`,
         [JSON.stringify(findings.map((f) => ({
           county_code: f.countyCode, household_id: f.householdId, village_code: f.villageCode, code: f.code, rule_key: f.ruleKey, finding_id: f.id, first_seen: f.firstSeen,
           explanation: `数据比对线索经核实属实：${f.title}（${f.code}，${f.ruleKey}）${f.reason ? `；核实意见：${f.reason}` : ''}`,
@@ -263,6 +283,18 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
       // Unchanged findings are not rewritten (not returned): the rest of the list was seen again.
       const inserted = Math.min(rows.filter((r) => r.inserted).length, findings.length);
       counts.set('COMPARISON', { new: inserted, seen: findings.length - inserted });
+      // The new ones join the open and overdue counts (an update changes neither status nor first_seen).
+      const added = rows.filter((r) => r.inserted).map((r) => r.id);
+      if (added.length) {
+        const a = (await tx.query<{ open: number; overdue: number }>(
+          `SELECT count(*) FILTER (WHERE w.status = 'open')::int AS open,
+                  count(*) FILTER (WHERE w.status = 'open' AND w.first_seen + $2::int < $3::date
+                                   AND (h.monitoring_identified_at IS NULL OR h.monitoring_identified_at < w.first_seen))::int AS overdue
+             FROM monitoring_warnings w JOIN households h ON h.county_code = w.county_code AND h.id = w.household_id
+            WHERE w.id = ANY($1::uuid[])`, [added, days, asOf]))[0]!;
+        status.open += a.open;
+        status.overdue += a.overdue;
+      }
     }
     let newWarnings = 0;
     let seenWarnings = 0;
@@ -270,15 +302,6 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
       newWarnings += c.new;
       seenWarnings += c.seen;
     }
-    const sparams: unknown[] = [];
-    const sw = scopeSql(ctx.actor, 'h.village_code', sparams);
-    sparams.push(asOf, days);
-    const status = (await tx.query<{ open: number; overdue: number }>(
-      `SELECT count(*) FILTER (WHERE w.status = 'open')::int AS open,
-              count(*) FILTER (WHERE w.status = 'open' AND w.first_seen + $${sparams.length}::int < $${sparams.length - 1}::date
-                               AND (h.monitoring_identified_at IS NULL OR h.monitoring_identified_at < w.first_seen))::int AS overdue
-         FROM monitoring_warnings w JOIN households h ON h.county_code = w.county_code AND h.id = w.household_id
-        WHERE ${sw}`, sparams))[0]!;
     const standards: Record<string, string> = {};
     for (const [k, v] of Object.entries({ monitoring_line: p.monitoringLine, province_rural_income: p.provinceIncomePrev, medical_stay_monitored: p.stayMonitored, medical_stay_other: p.stayOther })) {
       if (v) standards[k] = `${v.year}年 ${formatStandard(v)}（${v.source}）`;
