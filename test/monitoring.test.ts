@@ -239,7 +239,8 @@ describe('monitoring scan', () => {
     const of = (rule: string) => list.find((w) => w.rule === rule)!;
     expect(of('INCOME_BELOW_MONITORING_LINE')).toMatchObject({ householdId: exitedLow.id, facts: { perCapitaNet: 4200, monitoringLine: 6000 } });
     expect(of('INCOME_BELOW_MONITORING_LINE').explanation).toBe('2021年人均纯收入4200元，低于防返贫监测线6000元');
-    expect(of('MEDICAL_SINGLE_STAY').explanation).toMatch(/单次住院三重保障后个人自付8000元，超过6000/);
+    expect(of('MEDICAL_SINGLE_STAY').explanation).toMatch(/单次住院三重保障后个人自付8000元，超过6000.*线索来源：部门筛查预警/);
+    expect(of('DISASTER').explanation).toMatch(/^自然灾害或意外事故（线索来源：干部排查走访，\d{4}-\d{2}-\d{2}发现）：冰雹灾害致农作物绝收$/);
     expect(of('DROPOUT').explanation).toMatch(/在校生状况为“非在校生”/);
     expect(of('LABOUR_LOSS').explanation).toMatch(/主要劳动力李四（普通劳动力）于.*移出本户，原因：因病死亡/);
     expect(of('NEW_DIBAO_TEKUN').explanation).toMatch(/李四于.*新纳入低保/);
@@ -344,6 +345,40 @@ describe('public self-report', () => {
     expect(u.items[0].reporterPhone).toBe('13900001111');
     expect((await t.db.query(`SELECT 1 FROM audit_log WHERE action = 'pii.unmask' AND target_type = 'monitoring_clues'`)).length).toBe(1);
     expect((await ok('other-county', 'GET', '/api/monitoring/clues')).total).toBe(0);
+  });
+  it('after the visit the cadre links a report to its household by 户编号; the next scan warns for that household; refusals change nothing', async () => {
+    const sent = await req(null, 'POST', '/api/public/monitoring/reports', { ...form, kind: 'DISASTER', description: '暴雨冲毁了院墙和两间房屋' }, '10.9.0.9');
+    expect(sent.statusCode, sent.body).toBe(201);
+    const clue = (await ok('village1', 'GET', '/api/monitoring/clues?source=self_report')).items.find((c: { kind: string }) => c.kind === 'DISASTER');
+    expect(clue).toMatchObject({ householdId: null, householdNumber: null, status: 'open', version: 1, villageCode: V1 });
+    const link = (user: string | null, body: object) => req(user, 'POST', `/api/monitoring/clues/${clue.id}/link`, body);
+    expect((await link(null, { householdNumber: exitedEvents.householdNumber, version: 1 })).statusCode).toBe(401);
+    expect((await link('other-county', { householdNumber: exitedEvents.householdNumber, version: 1 })).statusCode).toBe(404);
+    expect((await link('inspector', { householdNumber: exitedEvents.householdNumber, version: 1 })).statusCode).toBe(403);
+    const unknown = await link('village1', { householdNumber: '620123100201999', version: 1 });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().details.errors[0]).toMatchObject({ field: 'householdNumber', value: '620123100201999', code: 'NOT_FOUND' });
+    const outside = await link('village1', { householdNumber: otherCounty.householdNumber, version: 1 });
+    expect(outside.json().details.errors[0]).toMatchObject({ field: 'householdNumber', code: 'OUT_OF_SCOPE' });
+    expect((await link('village1', { householdNumber: exitedEvents.householdNumber, version: 0 })).statusCode).toBe(409);
+    expect((await ok('village1', 'GET', '/api/monitoring/clues?source=self_report')).items.find((c: { id: string }) => c.id === clue.id)).toMatchObject({ householdId: null, version: 1 });
+
+    expect(await ok('village1', 'POST', `/api/monitoring/clues/${clue.id}/link`, { householdNumber: ` ${exitedEvents.householdNumber} `, version: 1 }, 200))
+      .toEqual({ householdId: exitedEvents.id, householdNumber: exitedEvents.householdNumber });
+    expect((await link('village1', { householdNumber: exitedEvents.householdNumber, version: 2 })).json().code).toBe('ALREADY_LINKED');
+    const linked = (await ok('village1', 'GET', '/api/monitoring/clues?source=self_report')).items.find((c: { id: string }) => c.id === clue.id);
+    expect(linked).toMatchObject({ householdId: exitedEvents.id, householdNumber: exitedEvents.householdNumber, version: 2 });
+    expect((await t.db.query(`SELECT 1 FROM audit_log WHERE action = 'monitoring.clue.link' AND target_id = $1`, [exitedEvents.id])).length).toBe(1);
+
+    const scan = await ok('county', 'POST', '/api/monitoring/scan', { year: 2021 }, 200);
+    expect(scan.warnings.find((w: { rule: string }) => w.rule === 'DISASTER')).toMatchObject({ new: 1 });
+    const w = (await ok('village1', 'GET', `/api/monitoring/warnings?householdId=${exitedEvents.id}&rule=DISASTER`)).items;
+    expect(w).toHaveLength(1);
+    expect(w[0].explanation).toMatch(/农户自主申报.*暴雨冲毁了院墙和两间房屋/);
+    // Closed with the reason once handled; a closed clue cannot be linked or closed again.
+    expect((await ok('village1', 'POST', `/api/monitoring/clues/${clue.id}/close`, { reason: '已入户核实，纳入预警处置', version: 2 }, 200))).toEqual({ ok: true });
+    expect((await req('village1', 'POST', `/api/monitoring/clues/${clue.id}/close`, { reason: '重复关闭', version: 3 })).json().code).toBe('NOT_OPEN');
+    expect((await ok('village1', 'GET', '/api/monitoring/clues?status=closed')).items.find((c: { id: string }) => c.id === clue.id)).toMatchObject({ status: 'closed', closedReason: '已入户核实，纳入预警处置' });
   });
 });
 

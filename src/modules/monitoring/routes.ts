@@ -10,7 +10,7 @@ import { childrenOf } from '../regions/service.js';
 import { exitCheck, setVillageConditions } from './exit.js';
 import { addFollowUp, listInspections, recordInspection, sampleInspections } from './inspections.js';
 import { runScan } from './scan.js';
-import { closeClue, createClue, listClues, listMonitored, listWarnings, resolveWarning, riskEliminationFor, selfReport } from './service.js';
+import { closeClue, createClue, linkClue, listClues, listMonitored, listWarnings, resolveWarning, riskEliminationFor, selfReport } from './service.js';
 import { listStandards, setStandard } from './standards.js';
 
 const boolish = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).optional().transform((v) => v === true || v === '1' || v === 'true');
@@ -104,6 +104,12 @@ export function monitoringRoutes(app: FastifyInstance, db: Db): void {
     await closeClue(ctxOf(db, request), request.params.id, request.body);
     return { ok: true };
   });
+  r.post('/api/monitoring/clues/:id/link', {
+    schema: {
+      tags, summary: '线索关联到户（入户核实后，按户编号）：未注明户的农户申报、按县区分流的部门预警', params: IdParam,
+      body: z.object({ householdId: z.string().max(64).optional(), householdNumber: z.string().max(40).optional(), version: z.number().int() }),
+    },
+  }, async (request) => linkClue(ctxOf(db, request), request.params.id, request.body));
   r.get('/api/monitoring/households', {
     schema: { tags, summary: '监测对象（脱贫不稳定户、边缘易致贫户、突发严重困难户）', querystring: z.object({ category: z.enum(MONITORING_CATEGORIES).optional(), region: Region, ...Page }) },
   }, async (request) => listMonitored(ctxOf(db, request), request.query));

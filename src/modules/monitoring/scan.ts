@@ -2,7 +2,7 @@ import { audit } from '../../core/audit.js';
 import type { Ctx } from '../../core/context.js';
 import { ValidationError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
-import { LABOUR_LOST, MAIN_LABOUR, RISK_RULE_CODES, SEVERE_DISABILITY, type RiskRule } from '../../domain/monitoring/risk.js';
+import { CLUE_KINDS, CLUE_SOURCES, LABOUR_LOST, MAIN_LABOUR, RISK_RULE_CODES, SEVERE_DISABILITY, type RiskRule } from '../../domain/monitoring/risk.js';
 import { DEFAULT_RULES } from '../../domain/policy/index.js';
 import { formatStandard, type StandardsForYear } from '../../domain/standards.js';
 import { assertCan } from '../access/policy.js';
@@ -52,6 +52,9 @@ export interface ScanSummary {
 
 const lit = (xs: readonly string[]) => xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ');
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A code column as its Chinese label (the explanations are read by cadres, not by programs). */
+const label = (column: string, labels: Record<string, string>) =>
+  `CASE ${column} ${Object.entries(labels).map(([k, v]) => `WHEN '${k.replace(/'/g, "''")}' THEN '${v.replace(/'/g, "''")}'`).join(' ')} ELSE ${column} END`;
 
 const today = todayCn;
 
@@ -147,11 +150,11 @@ export function candidatesSql(scopeWhere: string): string {
          'CLUE:' || c.id, c.first_seen,
          CASE WHEN c.kind = 'MEDICAL' AND (c.facts ->> 'singleStayOutOfPocket')::numeric > COALESCE(CASE WHEN watched.w THEN $7::numeric ELSE $8::numeric END, 'Infinity')
                 THEN format('单次住院三重保障后个人自付%s元，超过%s元（%s）；线索来源：%s，%s', c.facts ->> 'singleStayOutOfPocket',
-                            CASE WHEN watched.w THEN $7::numeric ELSE $8::numeric END, CASE WHEN watched.w THEN '脱贫户或监测对象' ELSE '一般农户' END, c.source, c.description)
+                            CASE WHEN watched.w THEN $7::numeric ELSE $8::numeric END, CASE WHEN watched.w THEN '脱贫户或监测对象' ELSE '一般农户' END, ${label('c.source', CLUE_SOURCES)}, c.description)
               WHEN c.kind = 'MEDICAL'
                 THEN format('%s年个人自付医疗费用%s元，超过上年全省农村居民人均可支配收入的%s（%s元）；线索来源：%s，%s', c.facts ->> 'year', c.facts ->> 'annualOutOfPocket',
-                            CASE WHEN watched.w THEN $5::numeric ELSE $6::numeric END, round(CASE WHEN watched.w THEN $5::numeric ELSE $6::numeric END, 2), c.source, c.description)
-              ELSE format('%s（线索来源：%s，%s发现）：%s', c.kind, c.source, c.first_seen, c.description) END,
+                            CASE WHEN watched.w THEN $5::numeric ELSE $6::numeric END, round(CASE WHEN watched.w THEN $5::numeric ELSE $6::numeric END, 2), ${label('c.source', CLUE_SOURCES)}, c.description)
+              ELSE format('%s（线索来源：%s，%s发现）：%s', ${label('c.kind', CLUE_KINDS)}, ${label('c.source', CLUE_SOURCES)}, c.first_seen, c.description) END,
          c.facts || jsonb_build_object('clueSource', c.source, 'clueKind', c.kind), c.id, h.monitoring_identified_at
     FROM monitoring_clues c
     JOIN households h ON h.county_code = c.county_code AND h.id = c.household_id AND h.poverty_status <> '已剔除'

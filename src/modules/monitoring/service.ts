@@ -70,6 +70,7 @@ export interface ClueView {
   householdId: string | null;
   householdNumber: string | null;
   villageCode: string;
+  villageName: string | null;
   source: string;
   sourceLabel: string;
   kind: string;
@@ -83,7 +84,9 @@ export interface ClueView {
   deadline: string;
   overdue: boolean;
   status: string;
+  closedReason: string | null;
   createdByName: string | null;
+  version: number;
 }
 
 function checkFacts(f: ClueFacts | undefined): ClueFacts {
@@ -251,8 +254,9 @@ export async function listClues(ctx: Ctx, q: { status?: string; source?: string;
   const pageSize = q.pageSize ?? 50;
   const page = q.page ?? 1;
   const rows = await ctx.db.query<Row>(
-    `SELECT c.*, h.household_number, h.monitoring_identified_at FROM monitoring_clues c LEFT JOIN households h ON h.county_code = c.county_code AND h.id = c.household_id
-      WHERE ${where} ORDER BY c.first_seen, c.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`, params);
+    `SELECT c.*, h.household_number, h.monitoring_identified_at, r.name AS village_name
+       FROM monitoring_clues c LEFT JOIN households h ON h.county_code = c.county_code AND h.id = c.household_id LEFT JOIN regions r ON r.code = c.village_code
+      WHERE ${where} ORDER BY c.status DESC, c.first_seen, c.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`, params);
   const now = today();
   const items = rows.map((r): ClueView => {
     const firstSeen = r.first_seen as string;
@@ -260,12 +264,13 @@ export async function listClues(ctx: Ctx, q: { status?: string; source?: string;
     const decided = r.monitoring_identified_at != null && (r.monitoring_identified_at as string) >= firstSeen;
     return {
       id: r.id as string, householdId: (r.household_id as string) ?? null, householdNumber: (r.household_number as string) ?? null, villageCode: r.village_code as string,
-      source: r.source as string, sourceLabel: CLUE_SOURCES[r.source as ClueSource] ?? (r.source as string), kind: r.kind as string,
+      villageName: (r.village_name as string) ?? null, source: r.source as string, sourceLabel: CLUE_SOURCES[r.source as ClueSource] ?? (r.source as string), kind: r.kind as string,
       kindLabel: CLUE_KINDS[r.kind as ClueKind] ?? (r.kind as string), description: r.description as string, facts: r.facts,
       reporterName: (r.reporter_name as string) ?? null,
       reporterPhone: r.reporter_phone ? (unmasked ? (r.reporter_phone as string) : maskPhone(r.reporter_phone as string)) : null,
       reporterIdNumber: r.reporter_id_number ? (unmasked ? (r.reporter_id_number as string) : maskIdNumber(r.reporter_id_number as string)) : null,
-      firstSeen, deadline, overdue: r.status === 'open' && !decided && deadline < now, status: r.status as string, createdByName: (r.created_by_name as string) ?? null,
+      firstSeen, deadline, overdue: r.status === 'open' && !decided && deadline < now, status: r.status as string, closedReason: (r.closed_reason as string) ?? null,
+      createdByName: (r.created_by_name as string) ?? null, version: r.version as number,
     };
   });
   if (unmasked && items.some((i) => i.reporterPhone || i.reporterIdNumber)) {
@@ -290,6 +295,50 @@ export async function closeClue(ctx: Ctx, id: string, input: { reason: string; v
     if (r.status !== 'open') throw new ConflictError('该线索已关闭', undefined, 'NOT_OPEN');
     await tx.execute(`UPDATE monitoring_clues SET status = 'closed', closed_reason = $3, version = version + 1 WHERE county_code = $1 AND id = $2`, [r.county_code, id, input.reason.trim()]);
     await audit(tx, ctx.actor, ctx.requestId, { action: 'monitoring.clue.close', targetType: 'clue', targetId: id, countyCode: r.county_code as string, details: { reason: input.reason.trim() } });
+  });
+}
+
+/**
+ * Link a clue that names no household (a self-report without a registered ID number, a department
+ * warning routed to the county) to the household the cadre found on the visit, by 户编号 or id. The
+ * household must be in the caller's scope and in the clue's county; from then on the clue counts
+ * for that household (its 15 days, the scan's warning).
+ */
+export async function linkClue(ctx: Ctx, id: string, input: { householdId?: string; householdNumber?: string; version: number }): Promise<{ householdId: string; householdNumber: string }> {
+  assertCan(ctx.actor, 'monitoring.write');
+  if (!UUID.test(id)) throw new NotFoundError();
+  const number = input.householdNumber?.trim();
+  if (!input.householdId && !number) invalid('householdNumber', '', 'REQUIRED', '须填写户编号');
+  return ctx.db.transaction(async (tx) => {
+    const r = (await tx.query<Row>('SELECT * FROM monitoring_clues WHERE id = $1 FOR UPDATE', [id]))[0];
+    if (!r) throw new NotFoundError();
+    const p: unknown[] = [];
+    const sc = listScope(ctx, 'c', p);
+    p.push(id);
+    if (!(await tx.query(`SELECT 1 FROM monitoring_clues c WHERE ${sc} AND c.id = $${p.length}`, p)).length) throw new NotFoundError();
+    if (r.version !== input.version) throw new ConflictError('该线索已被他人处理，请刷新后重试', { currentVersion: r.version }, 'STALE_VERSION');
+    if (r.status !== 'open') throw new ConflictError('该线索已关闭', undefined, 'NOT_OPEN');
+    if (r.household_id) throw new ConflictError('该线索已关联到户', undefined, 'ALREADY_LINKED');
+    let h: { id: string; countyCode: string; villageCode: string; householdNumber: string; povertyStatus: string };
+    if (input.householdId) h = await scopedHousehold(ctx, tx, input.householdId);
+    else {
+      const hit = (await tx.query<Row>('SELECT id FROM households WHERE household_number = $1', [number]))[0];
+      if (!hit) invalid('householdNumber', number, 'NOT_FOUND', `没有户编号为 ${number} 的户`);
+      try {
+        h = await scopedHousehold(ctx, tx, hit!.id as string);
+      } catch (e) {
+        if (e instanceof NotFoundError) invalid('householdNumber', number, 'OUT_OF_SCOPE', `户编号 ${number} 不在辖区内`);
+        throw e;
+      }
+    }
+    if (h.countyCode !== r.county_code) invalid('householdNumber', h.householdNumber, 'OTHER_COUNTY', '该户不在线索所属县区：请由该户所在县区另行登记线索');
+    if (h.povertyStatus === '已剔除') throw new ConflictError('该户已剔除', undefined, 'HOUSEHOLD_REMOVED');
+    await tx.execute('UPDATE monitoring_clues SET household_id = $3, village_code = $4, version = version + 1 WHERE county_code = $1 AND id = $2', [r.county_code, id, h.id, h.villageCode]);
+    await audit(tx, ctx.actor, ctx.requestId, {
+      action: 'monitoring.clue.link', targetType: 'household', targetId: h.id, countyCode: h.countyCode,
+      details: { clueId: id, householdNumber: h.householdNumber, villageBefore: r.village_code, villageAfter: h.villageCode },
+    });
+    return { householdId: h.id, householdNumber: h.householdNumber };
   });
 }
 
