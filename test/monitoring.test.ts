@@ -379,6 +379,13 @@ describe('public self-report', () => {
     expect((await ok('village1', 'POST', `/api/monitoring/clues/${clue.id}/close`, { reason: '已入户核实，纳入预警处置', version: 2 }, 200))).toEqual({ ok: true });
     expect((await req('village1', 'POST', `/api/monitoring/clues/${clue.id}/close`, { reason: '重复关闭', version: 3 })).json().code).toBe('NOT_OPEN');
     expect((await ok('village1', 'GET', '/api/monitoring/clues?status=closed')).items.find((c: { id: string }) => c.id === clue.id)).toMatchObject({ status: 'closed', closedReason: '已入户核实，纳入预警处置' });
+    // A cadre records a visit by 户编号 too; neither household nor ID number is a field error.
+    const visit = await ok('village1', 'POST', '/api/monitoring/clues', { householdNumber: exitedEvents.householdNumber, source: 'cadre_visit', kind: 'INCOME', description: '走访发现：家中务工收入中断' });
+    expect((await ok('village1', 'GET', '/api/monitoring/clues?source=cadre_visit')).items.find((c: { id: string }) => c.id === visit.id)).toMatchObject({ householdId: exitedEvents.id });
+    expect((await req('village1', 'POST', '/api/monitoring/clues', { source: 'cadre_visit', kind: 'INCOME', description: '走访发现：家中务工收入中断' })).json().details.errors[0])
+      .toMatchObject({ field: 'householdNumber', code: 'REQUIRED' });
+    expect((await req('village1', 'POST', '/api/monitoring/clues', { householdNumber: otherCounty.householdNumber, source: 'cadre_visit', kind: 'INCOME', description: '走访发现：家中务工收入中断' })).json().details.errors[0])
+      .toMatchObject({ field: 'householdNumber', code: 'OUT_OF_SCOPE' });
   });
 });
 

@@ -92,7 +92,7 @@ export function monitoringRoutes(app: FastifyInstance, db: Db): void {
     schema: {
       tags, summary: '登记线索：干部走访、举报、代为申报（按户），部门预警（按证件号码）',
       body: z.object({
-        householdId: z.string().max(64).optional(), idNumber: z.string().max(40).optional(),
+        householdId: z.string().max(64).optional(), householdNumber: z.string().max(40).optional(), idNumber: z.string().max(40).optional(),
         source: z.enum(['self_report', 'cadre_visit', 'department', 'complaint']), kind: ClueKind, description: z.string().max(2000),
         facts: Facts.optional(), firstSeen: DateStr.optional(),
       }),

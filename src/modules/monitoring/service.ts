@@ -56,6 +56,8 @@ export interface ClueFacts {
 
 export interface ClueInput {
   householdId?: string;
+  /** Or the household's 户编号, as cadres know it. */
+  householdNumber?: string;
   /** A department warning names the person by ID number (the department cannot read the registry). */
   idNumber?: string;
   source: ClueSource;
@@ -144,8 +146,8 @@ export async function createClue(ctx: Ctx, input: ClueInput): Promise<{ id: stri
     let householdId: string | null = null;
     let village: string;
     let reportedId: string | null = null;
-    if (input.householdId) {
-      const h = await scopedHousehold(ctx, tx, input.householdId);
+    if (input.householdId || input.householdNumber?.trim()) {
+      const h = input.householdId ? await scopedHousehold(ctx, tx, input.householdId) : await householdByNumber(ctx, tx, input.householdNumber!.trim());
       if (h.povertyStatus === '已剔除') throw new ConflictError('该户已剔除', undefined, 'HOUSEHOLD_REMOVED');
       county = h.countyCode; householdId = h.id; village = h.villageCode;
     } else if (input.idNumber) {
@@ -164,7 +166,7 @@ export async function createClue(ctx: Ctx, input: ClueInput): Promise<{ id: stri
         if (!actorCovers(ctx.actor, village)) throw new NotFoundError('该证件号码所属县区不在辖区内');
       }
     } else {
-      invalid('householdId', '', 'REQUIRED', '须指定户（householdId）或证件号码（idNumber）');
+      invalid('householdNumber', '', 'REQUIRED', '须填写户编号或证件号码');
     }
     const id = await insertClue(tx, ctx.actor, ctx.requestId, {
       countyCode: county, householdId, villageCode: village, source: input.source, kind: input.kind, description: input.description, facts, firstSeen,
@@ -298,6 +300,18 @@ export async function closeClue(ctx: Ctx, id: string, input: { reason: string; v
   });
 }
 
+/** The household with this 户编号 in the caller's scope; a field error naming the number otherwise. */
+async function householdByNumber(ctx: Ctx, tx: Queryable, number: string): Promise<Awaited<ReturnType<typeof scopedHousehold>>> {
+  const hit = (await tx.query<Row>('SELECT id FROM households WHERE household_number = $1', [number]))[0];
+  if (!hit) invalid('householdNumber', number, 'NOT_FOUND', `没有户编号为 ${number} 的户`);
+  try {
+    return await scopedHousehold(ctx, tx, hit.id as string);
+  } catch (e) {
+    if (e instanceof NotFoundError) invalid('householdNumber', number, 'OUT_OF_SCOPE', `户编号 ${number} 不在辖区内`);
+    throw e;
+  }
+}
+
 /**
  * Link a clue that names no household (a self-report without a registered ID number, a department
  * warning routed to the county) to the household the cadre found on the visit, by 户编号 or id. The
@@ -319,18 +333,7 @@ export async function linkClue(ctx: Ctx, id: string, input: { householdId?: stri
     if (r.version !== input.version) throw new ConflictError('该线索已被他人处理，请刷新后重试', { currentVersion: r.version }, 'STALE_VERSION');
     if (r.status !== 'open') throw new ConflictError('该线索已关闭', undefined, 'NOT_OPEN');
     if (r.household_id) throw new ConflictError('该线索已关联到户', undefined, 'ALREADY_LINKED');
-    let h: { id: string; countyCode: string; villageCode: string; householdNumber: string; povertyStatus: string };
-    if (input.householdId) h = await scopedHousehold(ctx, tx, input.householdId);
-    else {
-      const hit = (await tx.query<Row>('SELECT id FROM households WHERE household_number = $1', [number]))[0];
-      if (!hit) invalid('householdNumber', number, 'NOT_FOUND', `没有户编号为 ${number} 的户`);
-      try {
-        h = await scopedHousehold(ctx, tx, hit!.id as string);
-      } catch (e) {
-        if (e instanceof NotFoundError) invalid('householdNumber', number, 'OUT_OF_SCOPE', `户编号 ${number} 不在辖区内`);
-        throw e;
-      }
-    }
+    const h = input.householdId ? await scopedHousehold(ctx, tx, input.householdId) : await householdByNumber(ctx, tx, number!);
     if (h.countyCode !== r.county_code) invalid('householdNumber', h.householdNumber, 'OTHER_COUNTY', '该户不在线索所属县区：请由该户所在县区另行登记线索');
     if (h.povertyStatus === '已剔除') throw new ConflictError('该户已剔除', undefined, 'HOUSEHOLD_REMOVED');
     await tx.execute('UPDATE monitoring_clues SET household_id = $3, village_code = $4, version = version + 1 WHERE county_code = $1 AND id = $2', [r.county_code, id, h.id, h.villageCode]);

@@ -1,4 +1,4 @@
-import type { WarningView } from '../../../src/modules/monitoring/service';
+import type { ClueView, WarningView } from '../../../src/modules/monitoring/service';
 import type { StandardRow } from '../../../src/modules/monitoring/standards';
 import { api } from './client';
 
@@ -27,6 +27,9 @@ export interface Inspection {
 
 export type Standard = StandardRow;
 
+/** A clue as the server gives it (phones and ID numbers masked unless asked for and allowed). */
+export type Clue = ClueView;
+
 export interface RulesInfo {
   rules: { code: string; title: string; source: string }[];
   sources: Record<string, string>;
@@ -42,6 +45,11 @@ export const monitoringApi = {
   rules: () => api.get<RulesInfo>('/api/monitoring/rules'),
   warnings: (q: { status?: string; rule?: string; overdue?: boolean; page: number; pageSize: number }) => api.get<WarningPage>('/api/monitoring/warnings', q),
   resolve: (id: string, body: { decision: 'handled' | 'dismissed'; resolution: string; version: number }) => api.post<{ ok: true }>(`/api/monitoring/warnings/${id}/resolve`, body),
+  clues: (q: { status?: string; source?: string; unmasked?: boolean; page: number; pageSize: number }) => api.get<{ total: number; items: Clue[]; masked: boolean }>('/api/monitoring/clues', q),
+  createClue: (body: { householdNumber?: string; idNumber?: string; source: string; kind: string; description: string; firstSeen?: string; facts?: Record<string, number> }) =>
+    api.post<{ id: string; firstSeen: string; deadline: string }>('/api/monitoring/clues', body),
+  linkClue: (id: string, body: { householdNumber: string; version: number }) => api.post<{ householdId: string; householdNumber: string }>(`/api/monitoring/clues/${id}/link`, body),
+  closeClue: (id: string, body: { reason: string; version: number }) => api.post<{ ok: true }>(`/api/monitoring/clues/${id}/close`, body),
   scan: () => api.post<ScanSummary>('/api/monitoring/scan', {}),
   inspections: (q: { cycle?: string; status?: string; page: number; pageSize: number }) => api.get<{ total: number; items: Inspection[] }>('/api/monitoring/inspections', q),
   sample: (body: { cycle: string; ratio?: number; count?: number }) => api.post<{ sampled: number; alreadySampled: number; exited: number }>('/api/monitoring/inspections/sample', body),

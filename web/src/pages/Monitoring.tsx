@@ -7,7 +7,9 @@ import { Link } from 'react-router';
 import { monitoringApi, type Inspection, type Warning } from '../api/monitoring';
 import { can, useCurrentUser } from '../auth';
 import { useI18n } from '../i18n';
+import { todayCn } from '../lib/dates';
 import { notifySuccess, showError } from '../lib/notify';
+import Clues from './monitoring/Clues';
 
 const STATUS_COLOR: Record<string, string> = { open: 'red', handled: 'green', dismissed: 'default' };
 
@@ -136,7 +138,7 @@ function Inspections() {
       <Table rowKey="id" size="small" loading={list.isFetching} columns={columns} dataSource={list.data?.items ?? []}
         pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage }} />
       <Modal open={!!recording} title={t('monRecord')} onCancel={() => setRecording(null)} onOk={() => form.submit()} confirmLoading={record.isPending} destroyOnHidden>
-        <Form form={form} layout="vertical" initialValues={{ riskFound: false, visitedOn: new Date().toISOString().slice(0, 10) }} onFinish={(v) => record.mutate(v)}>
+        <Form form={form} layout="vertical" initialValues={{ riskFound: false, visitedOn: todayCn() }} onFinish={(v) => record.mutate(v)}>
           <Form.Item name="visitedOn" label={t('monVisitedOn')} rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: 'YYYY-MM-DD' }]}><Input /></Form.Item>
           <Form.Item name="findings" label={t('monFindings')} rules={[{ required: true, min: 4, message: t('monFindingsRequired') }]}><Input.TextArea rows={3} maxLength={2000} /></Form.Item>
           <Form.Item name="riskFound" label={t('monRiskFound')} valuePropName="checked"><Switch /></Form.Item>
@@ -151,8 +153,8 @@ function Inspections() {
   );
 }
 
-/** 防返贫监测: warnings with the 15-day deadline, and 回头看 tasks. */
+/** 防返贫监测: warnings with the 15-day deadline, the clues they come from, and 回头看 tasks. */
 export default function Monitoring() {
   const { t } = useI18n();
-  return <Tabs items={[{ key: 'w', label: t('monWarnings'), children: <Warnings /> }, { key: 'i', label: t('monInspections'), children: <Inspections /> }]} />;
+  return <Tabs items={[{ key: 'w', label: t('monWarnings'), children: <Warnings /> }, { key: 'c', label: t('monClues'), children: <Clues /> }, { key: 'i', label: t('monInspections'), children: <Inspections /> }]} />;
 }
