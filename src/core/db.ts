@@ -144,6 +144,9 @@ pg.types.setTypeParser(NUMERIC, parseNum);
 pg.types.setTypeParser(INT8, parseNum);
 pg.types.setTypeParser(DATE, parseDate);
 
+/** Bytes of COPY data the producer may run ahead of the socket. */
+const COPY_AHEAD = 8 << 20;
+
 function pgQueryable(c: pg.PoolClient | pg.Pool): Queryable {
   return {
     engine: 'postgres',
@@ -156,7 +159,9 @@ function pgQueryable(c: pg.PoolClient | pg.Pool): Queryable {
     async copyCsv(table, columns, chunks) {
       const client = 'release' in c ? c : await (c as pg.Pool).connect();
       try {
-        const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+        // A deep write buffer (COPY_AHEAD): the producer keeps making lines while the socket drains,
+        // so the server loads one chunk as the next is made instead of the two taking turns.
+        const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`, { highWaterMark: COPY_AHEAD }));
         await pipeline(Readable.from(batched(chunks), { objectMode: false }), stream);
       } finally {
         if (client !== c) (client as pg.PoolClient).release();

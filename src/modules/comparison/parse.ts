@@ -126,6 +126,87 @@ export function isCanonical(spec: ColSpec, text: string): boolean {
   }
 }
 
+/**
+ * The bulk path's per-field checks on `s.slice(a, b)` without making the slice: plainIdAt answers
+ * as isPlainId, canonicalAt as isCanonical (test/comparison-stage.test.ts holds them to that).
+ * `todayNum` is today as the number YYYYMMDD.
+ */
+export function plainIdAt(s: string, a: number, b: number, todayNum: number): boolean {
+  if (b - a !== 18) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const d = s.charCodeAt(a + i) - 48;
+    if (d < 0 || d > 9) return false;
+    sum += d * ID_WEIGHTS[i]!;
+  }
+  const last = s.charCodeAt(a + 17);
+  if (last !== CHECK_CODES[sum % 11]) return false;
+  const y = num4(s, a + 6);
+  const m = (s.charCodeAt(a + 10) - 48) * 10 + s.charCodeAt(a + 11) - 48;
+  const d = (s.charCodeAt(a + 12) - 48) * 10 + s.charCodeAt(a + 13) - 48;
+  return y >= 1900 && isValidDate(y, m, d) && y * 10000 + m * 100 + d <= todayNum;
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK_CODES = Array.from('10X98765432', (c) => c.charCodeAt(0));
+
+function num4(s: string, a: number): number {
+  return (s.charCodeAt(a) - 48) * 1000 + (s.charCodeAt(a + 1) - 48) * 100 + (s.charCodeAt(a + 2) - 48) * 10 + s.charCodeAt(a + 3) - 48;
+}
+
+/** A character SIMPLE excludes: JavaScript's \s, and the zero-width and full-width forms parse folds. */
+function foldable(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0x1680) return c === 0xa0;
+  if (c >= 0x4e00 && c < 0xa000) return false; // CJK ideographs, the usual content
+  return c === 0x1680 || (c >= 0x2000 && c <= 0x200d) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f
+    || c === 0x2060 || c === 0x3000 || c === 0xfeff || (c >= 0xff01 && c <= 0xff5e);
+}
+
+/** What String.prototype.trim removes (JavaScript's \s). */
+function trimmable(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f
+    || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+function digitsAt(s: string, a: number, b: number): boolean {
+  if (a >= b) return false;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+export function canonicalAt(spec: ColSpec, s: string, a: number, b: number): boolean {
+  if (a === b) return !spec.required;
+  switch (spec.type) {
+    case 'text': return b - a <= 2000 && !trimmable(s.charCodeAt(a)) && !trimmable(s.charCodeAt(b - 1));
+    case 'enum':
+      for (let i = a; i < b; i++) if (foldable(s.charCodeAt(i))) return false;
+      return true;
+    case 'num': {
+      if (b - a > 16) return false;
+      const from = s.charCodeAt(a) === 45 ? a + 1 : a;
+      let dot = from;
+      while (dot < b && s.charCodeAt(dot) !== 46) dot++;
+      if (dot === b) return digitsAt(s, from, b);
+      return digitsAt(s, from, dot) && digitsAt(s, dot + 1, b);
+    }
+    case 'int': {
+      const from = s.charCodeAt(a) === 45 ? a + 1 : a;
+      return b - from <= 9 && digitsAt(s, from, b);
+    }
+    case 'date': {
+      if (b - a !== 10 || s.charCodeAt(a + 4) !== 45 || s.charCodeAt(a + 7) !== 45) return false;
+      if (!digitsAt(s, a, a + 4) || !digitsAt(s, a + 5, a + 7) || !digitsAt(s, a + 8, b)) return false;
+      return isValidDate(num4(s, a), (s.charCodeAt(a + 5) - 48) * 10 + s.charCodeAt(a + 6) - 48, (s.charCodeAt(a + 8) - 48) * 10 + s.charCodeAt(a + 9) - 48);
+    }
+    case 'grade': return CANON_GRADES.has(s.slice(a, b));
+  }
+}
+
 const GRADES: Record<string, string> = { '1': '一级', '2': '二级', '3': '三级', '4': '四级', 一: '一级', 二: '二级', 三: '三级', 四: '四级' };
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

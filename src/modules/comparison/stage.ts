@@ -1,21 +1,24 @@
 /**
  * From a department file to COPY lines for the staging table, the comparison's bulk path.
  *
- * The staging table has the file's columns in the file's order (the kind's columns under their
- * keys, 证件号码 as id_number, 姓名 as name, any other column as an unused text column x<i>)
- * behind a row number, and the kind's columns the file lacks at the end (NULL). So a line of a
- * plain .csv whose every field is already in its staged form (isPlainId, isCanonical) goes to COPY
- * as written, behind its row number: no cells, no per-row objects. Any other line, and every row
- * of an .xlsx, is parsed and checked by parseRow, and rejected rows are counted and listed.
+ * The staging table has a row number, the file's columns in the file's order (the kind's columns
+ * under their keys, 证件号码 as id_number, 姓名 as name, any other column as an unused text column
+ * x<i>), and the kind's columns the file lacks at the end (NULL); COPY lists the file's columns
+ * first and the row number last. So a line of a plain .csv whose every field is already in its
+ * staged form (plainIdAt, canonicalAt) goes to COPY as written with ",<row>" added: no cells, no
+ * per-row objects, and a piece of such lines is one replace. Any other line, and every row of an
+ * .xlsx, is parsed and checked by parseRow, and rejected rows are counted and listed.
  */
 import { csvField } from '../../core/db.js';
 import { KIND_SPECS, sqlType, type Kind } from './kinds.js';
-import { isCanonical, isPlainId, parseRow, type HeaderMap, type ParsedRow, type RowIssue } from './parse.js';
+import { canonicalAt, parseRow, plainIdAt, type HeaderMap, type ParsedRow, type RowIssue } from './parse.js';
 import { TableFileError, type CsvPiece, type TableRow } from './table-reader.js';
 
 const MAX_CELL = 2000;
 const MAX_COLS = 200;
 const NEEDS_QUOTES = /[",\n\r]/;
+const NEWLINE = /\n/g;
+const HAS_CR = /\r/;
 
 export interface StageCounts {
   total: number;
@@ -34,6 +37,8 @@ export class Stager {
   /** Per file column: 0 unused, 1 ID, 2 name, 3 a kind column (spec in `specs`). */
   private readonly role: Uint8Array;
   private readonly specs: (ReturnType<typeof specOf> | null)[];
+  /** Today as YYYYMMDD; 0 (no line is plain) when `today` is not YYYY-MM-DD. */
+  private readonly todayNum: number;
 
   constructor(
     private readonly kind: Kind,
@@ -44,6 +49,7 @@ export class Stager {
     private readonly onProgress?: (rows: number) => void,
   ) {
     const spec = KIND_SPECS[kind].columns;
+    this.todayNum = /^\d{4}-\d{2}-\d{2}$/.test(today) ? Number(today.replace(/-/g, '')) : 0;
     this.width = header.length;
     this.role = new Uint8Array(this.width);
     this.specs = new Array<ReturnType<typeof specOf> | null>(this.width).fill(null);
@@ -64,7 +70,7 @@ export class Stager {
     });
     const typeOf = (i: number) => (this.role[i] === 1 ? 'varchar(18)' : this.role[i] === 3 ? sqlType(this.specs[i]!.spec.type) : 'text');
     this.createSql = `CREATE TEMP TABLE cmp_stage (row int, ${this.fileColumns.map((c, i) => `${c} ${typeOf(i)}`).concat(missing).join(', ')}) ON COMMIT DROP`;
-    this.copyColumns = ['row', ...this.fileColumns];
+    this.copyColumns = [...this.fileColumns, 'row'];
   }
 
   /** COPY text for one piece of the file (records of an .xlsx or a quoted .csv, or raw .csv lines). */
@@ -79,61 +85,90 @@ export class Stager {
   }
 
   private lines(text: string, firstRow: number): string {
+    if (!text) return '';
+    if (HAS_CR.test(text)) return this.linesOneByOne(text, firstRow);
+    // The usual piece: LF line ends, no blank line, every line plain. Its COPY text is the piece
+    // with each line's row number added at its end, made by one replace (a flat string, no
+    // per-line concatenation).
+    {
+      let n = 0;
+      let from = 0;
+      while (from < text.length) {
+        let nl = text.indexOf('\n', from);
+        if (nl === -1) nl = text.length;
+        if (nl === from || !this.plain(text, from, nl)) break;
+        n++;
+        from = nl + 1;
+      }
+      if (from >= text.length) {
+        this.ticks(n);
+        this.counts.accepted += n;
+        let r = firstRow;
+        const next = () => ',' + r++ + '\n';
+        return (text.charCodeAt(text.length - 1) === 10 ? text : text + '\n').replace(NEWLINE, next);
+      }
+    }
+    return this.linesOneByOne(text, firstRow);
+  }
+
+  private linesOneByOne(text: string, firstRow: number): string {
     let out = '';
     let row = firstRow;
-    const w = this.width;
     let from = 0;
     while (from < text.length) {
       let nl = text.indexOf('\n', from);
       if (nl === -1) nl = text.length;
       const end = nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      const line = text.slice(from, end);
+      const start = from;
       from = nl + 1;
       const r = row++;
-      if (line.length === 0) continue;
-      if (this.plain(line, w)) {
-        this.tick();
+      if (end === start) continue;
+      if (this.plain(text, start, end)) {
+        this.ticks(1);
         this.counts.accepted++;
-        out += r + ',' + line + '\n';
+        out += text.slice(start, end) + ',' + r + '\n';
       } else {
-        const cells = splitPlain(line, r);
+        const cells = splitPlain(text.slice(start, end), r);
         if (cells) out += this.record({ row: r, cells });
       }
     }
     return out;
   }
 
-  /** Every field of a plain line is in its staged form, and there are exactly `w` of them. */
-  private plain(line: string, w: number): boolean {
-    let start = 0;
+  /** Every field of the line text[start, end) is in its staged form, and there are exactly `width` of them. */
+  private plain(text: string, start: number, end: number): boolean {
+    const w = this.width;
+    let a = start;
     for (let i = 0; i < w; i++) {
-      let end = line.indexOf(',', start);
+      let b = text.indexOf(',', a);
       if (i === w - 1) {
-        if (end !== -1) return false;
-        end = line.length;
-      } else if (end === -1) return false;
+        if (b !== -1 && b < end) return false;
+        b = end;
+      } else if (b === -1 || b >= end) return false;
       const role = this.role[i];
       if (role !== 0) {
-        const f = line.slice(start, end);
         if (role === 1) {
-          if (!isPlainId(f, this.today)) return false;
+          if (!plainIdAt(text, a, b, this.todayNum)) return false;
         } else if (role === 2) {
-          if (f === '' || !isCanonical(NAME_SPEC, f)) return false;
-        } else if (!isCanonical(this.specs[i]!.spec, f)) return false;
+          if (a === b || !canonicalAt(NAME_SPEC, text, a, b)) return false;
+        } else if (!canonicalAt(this.specs[i]!.spec, text, a, b)) return false;
       }
-      start = end + 1;
+      a = b + 1;
     }
     return true;
   }
 
-  private tick(): void {
-    this.counts.total++;
-    if (this.onProgress && this.counts.total % 50_000 === 0) this.onProgress(this.counts.total);
+  /** Counts `n` more rows, telling onProgress at every 50,000th. */
+  private ticks(n: number): void {
+    const before = this.counts.total;
+    this.counts.total += n;
+    if (!this.onProgress) return;
+    for (let k = Math.floor(before / 50_000) + 1; k * 50_000 <= this.counts.total; k++) this.onProgress(k * 50_000);
   }
 
   /** One record through parseRow: a COPY line, or '' when rejected (counted and listed). */
   private record(rec: TableRow): string {
-    this.tick();
+    this.ticks(1);
     const { row, issues } = parseRow(this.kind, this.map, rec, this.today);
     if (!row) {
       this.counts.rejectedCount++;
@@ -145,18 +180,19 @@ export class Stager {
   }
 
   private line(p: ParsedRow): string {
-    let line = String(p.row);
+    let line = '';
     for (let i = 0; i < this.width; i++) {
       const role = this.role[i];
       let v: string | number | null = null;
       if (role === 1) v = p.idNumber;
       else if (role === 2) v = p.name;
       else if (role === 3) v = p.values[this.specs[i]!.k]!;
-      if (v === null) line += ',';
-      else if (typeof v === 'number') line += ',' + v;
-      else line += ',' + (v === '' || NEEDS_QUOTES.test(v) || v.trim() !== v ? csvField(v) : v);
+      if (i > 0) line += ',';
+      if (v === null) continue;
+      if (typeof v === 'number') line += v;
+      else line += v === '' || NEEDS_QUOTES.test(v) || v.trim() !== v ? csvField(v) : v;
     }
-    return line + '\n';
+    return line + ',' + p.row + '\n';
   }
 }
 
