@@ -1,5 +1,5 @@
 import type { Actor } from '../../core/context.js';
-import { csvLine } from '../../core/db.js';
+import { csvField } from '../../core/db.js';
 import { newId } from '../../core/ids.js';
 import { actorCovers } from '../access/scope.js';
 import { HOUSEHOLD_COLUMNS, INCOME_COLUMNS, MEMBER_COLUMNS } from './service.js';
@@ -26,7 +26,7 @@ export const H_KEYS = Object.keys(HOUSEHOLD_COLUMNS) as (keyof HouseholdValues)[
 export const I_KEYS = Object.keys(INCOME_COLUMNS) as (keyof IncomeValues)[];
 export const M_KEYS = Object.keys(MEMBER_COLUMNS) as (keyof MemberValues)[];
 
-export const STAGE_H_COLS = ['row', 'id', 'event_id', 'county_code', 'ok', ...H_KEYS.map((k) => HOUSEHOLD_COLUMNS[k]), ...I_KEYS.map((k) => 'inc_' + INCOME_COLUMNS[k]), 'after_head'];
+export const STAGE_H_COLS = ['row', 'id', 'event_id', 'county_code', 'ok', ...H_KEYS.map((k) => HOUSEHOLD_COLUMNS[k]), ...I_KEYS.map((k) => 'inc_' + INCOME_COLUMNS[k])];
 export const STAGE_M_COLS = ['row', 'id', 'household_id', 'county_code', 'household_number', 'relation_raw', 'ok', ...M_KEYS.map((k) => MEMBER_COLUMNS[k])];
 
 /**
@@ -44,20 +44,6 @@ function pgArray(a: string[]): string {
   return '{' + a.map((s) => '"' + s.replace(/["\\]/g, (c) => '\\' + c) + '"').join(',') + '}';
 }
 
-/** The household's fields under the API's camelCase names, as its creation event records them. */
-const EVENT_KEYS = H_KEYS.map((k) => [k, HOUSEHOLD_COLUMNS[k].replace(/_([a-z])/g, (_, x: string) => x.toUpperCase())] as const);
-
-/**
- * The event's JSON object without its closing brace: the number of members, known only once the
- * members sheet is read, is appended in SQL as text, so the document is parsed once, as it is
- * inserted (parsing it while staging and then merging a second object cost twice as much).
- */
-function afterJsonHead(hv: HouseholdValues): string {
-  const o: Record<string, unknown> = {};
-  for (const [k, name] of EVENT_KEYS) o[name] = hv[k] ?? null; // fields the workbook has no column for are null
-  return JSON.stringify(o).slice(0, -1);
-}
-
 /** Staging lines are handed over in pieces of about this many bytes. */
 export const STAGE_CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -70,10 +56,12 @@ class LineBuffer {
   private buf: Buffer = Buffer.alloc(0);
   bytes = 0;
 
-  push(line: string): void {
+  /** One line: its fields as CSV, joined (the line break is written here, as a byte). */
+  push(fields: string): void {
     // A UTF-16 code unit is at most 3 bytes of UTF-8.
-    if (this.bytes + line.length * 3 > this.buf.length) this.grow(this.bytes + line.length * 3);
-    this.bytes += this.buf.write(line, this.bytes);
+    if (this.bytes + fields.length * 3 + 1 > this.buf.length) this.grow(this.bytes + fields.length * 3 + 1);
+    this.bytes += this.buf.write(fields, this.bytes);
+    this.buf[this.bytes++] = 10;
   }
 
   /** The lines since the last call; the buffer is the caller's (an empty one when none). */
@@ -178,8 +166,7 @@ export class Stager {
       else values.push(hv[k]);
     }
     for (const k of I_KEYS) values.push(iv ? iv[k] : null);
-    values.push(hv ? afterJsonHead(hv) : null);
-    return csvLine(values);
+    return values.map(csvField).join(',');
   }
 
   private member(row: RawRow): string {
@@ -196,6 +183,6 @@ export class Stager {
     // before, after or beside their households).
     const values: unknown[] = [row.row, newId(), null, null, number || null, (row.values['与户主关系'] ?? '').trim(), !!mv && !!number];
     for (const k of M_KEYS) values.push(mv ? mv[k] : null);
-    return csvLine(values);
+    return values.map(csvField).join(',');
   }
 }

@@ -99,7 +99,7 @@ export async function importRegistry(ctx: Ctx, src: RegistrySource | RowsSource,
       if (tx.engine === 'postgres') await tx.execute(`SET LOCAL work_mem = '64MB'; SET LOCAL maintenance_work_mem = '256MB'`);
       await tx.execute(`CREATE TEMP TABLE stage_h (row int, id uuid, event_id uuid, county_code text, ok boolean,
           ${H_KEYS.map((k) => `${HOUSEHOLD_COLUMNS[k]} ${sqlType(k)}`).join(', ')},
-          ${I_KEYS.map((k) => `inc_${INCOME_COLUMNS[k]} ${k === 'year' ? 'int' : 'numeric(14,2)'}`).join(', ')}, after_head text) ON COMMIT DROP`);
+          ${I_KEYS.map((k) => `inc_${INCOME_COLUMNS[k]} ${k === 'year' ? 'int' : 'numeric(14,2)'}`).join(', ')}) ON COMMIT DROP`);
       await tx.execute(`CREATE TEMP TABLE stage_m (row int, id uuid, household_id uuid, county_code text, household_number text, relation_raw text, ok boolean,
           ${M_KEYS.map((k) => `${MEMBER_COLUMNS[k]} ${memberSqlType(k)}`).join(', ')}) ON COMMIT DROP`);
 
@@ -200,7 +200,7 @@ export async function importRegistry(ctx: Ctx, src: RegistrySource | RowsSource,
       await tx.execute('SAVEPOINT apply');
       let applied: Awaited<ReturnType<typeof apply>>;
       try {
-        applied = await apply(tx, ctx, batchId, !!opts.upsert, opts.bulkIndexRows ?? 20_000);
+        applied = await apply(tx, ctx, batchId, !!opts.upsert, opts.bulkIndexRows ?? 20_000, h, m);
         await tx.execute('RELEASE SAVEPOINT apply');
       } catch (e) {
         if (!(e instanceof KeyConflict || isUniqueViolation(e))) throw e;
@@ -355,12 +355,11 @@ function isUniqueViolation(e: unknown): boolean {
 }
 
 /** Moves the staged rows into the registry: inserts, updates with change events, incomes. */
-async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, bulkRows: number): Promise<{ created: number; updated: number; unchanged: number }> {
+async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, bulkRows: number, allH: number, newM: number): Promise<{ created: number; updated: number; unchanged: number }> {
   const source = `import:${batchId}`;
-  const [{ newH, newM, allH }] = (await tx.query<{ newH: number; newM: number; allH: number }>(
-    `SELECT (SELECT count(*)::int FROM stage_h s WHERE NOT EXISTS (SELECT 1 FROM household_keys k WHERE k.household_number = s.household_number)) AS "newH",
-            (SELECT count(*)::int FROM stage_m) AS "newM", (SELECT count(*)::int FROM stage_h) AS "allH"`,
-  )) as [{ newH: number; newM: number; allH: number }];
+  const [{ newH }] = (await tx.query<{ newH: number }>(
+    `SELECT count(*)::int AS "newH" FROM stage_h s WHERE NOT EXISTS (SELECT 1 FROM household_keys k WHERE k.household_number = s.household_number)`,
+  )) as [{ newH: number }];
   // Every household new (a first load, or --upsert of new households only): the statements that
   // compare with, update or re-count existing households and members have nothing to do, and
   // skipping them saves several full scans of the staged rows.
@@ -387,7 +386,7 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
   const perCapita = (s: string, n: string) => perCapitaNetSql({ wage: `${s}.inc_wage`, business: `${s}.inc_business`, property: `${s}.inc_property`, transfer: `${s}.inc_transfer`, businessCost: `${s}.inc_business_cost`, ledger: '0', size: `${n}.size` });
   // New households.
   await tx.execute(`INSERT INTO household_keys (household_number, county_code, household_id)
-                    SELECT household_number, county_code, id FROM stage_h WHERE existing_id IS NULL ORDER BY household_number`);
+                    SELECT household_number, county_code, id FROM stage_h WHERE existing_id IS NULL ORDER BY household_number COLLATE "C"`);
   const created = await withBulkIndexes(tx, 'households', newH, bulkRows, () => tx.execute(
     `INSERT INTO households (county_code, id, ${hCols.join(', ')}, member_count, member_names, income_year, per_capita_net, created_by, updated_by)
      SELECT s.county_code, s.id, ${hCols.map((c) => 's.' + c).join(', ')}, n.size, n.names, s.inc_year,
@@ -474,11 +473,14 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
             jsonb_build_object('name', m.name, 'relation', m.relation, 'idNumber', substr(m.id_number, 1, 6) || '********' || substr(m.id_number, 15, 4)), $1, $2, $3, $4
        FROM stage_m m JOIN stage_h h ON h.household_number = m.household_number WHERE m.existing_id IS NULL AND h.existing_id IS NOT NULL`, params,
   );
-  // A new household's people cannot be in person_keys (DUPLICATE_PERSON was checked above), so
-  // a plain INSERT does; ON CONFLICT's speculative insertion costs twice as much per row.
+  // A new household's people cannot be in person_keys (DUPLICATE_PERSON was checked above, or
+  // is left to this insert's unique key), so a plain INSERT does; ON CONFLICT's speculative
+  // insertion costs twice as much per row. Rows go in key order for the index's sake; "C" sorts
+  // these digit strings in the same order as the database's collation, several times faster
+  // (byte comparison with abbreviated keys instead of strcoll).
   await tx.execute(
     `INSERT INTO person_keys (id_number, county_code, household_id, member_id)
-     SELECT id_number, county_code, household_id, id FROM (${memberRows}) m ORDER BY id_number
+     SELECT id_number, county_code, household_id, id FROM (${memberRows}) m ORDER BY id_number COLLATE "C"
      ${upsert ? 'ON CONFLICT (id_number) DO UPDATE SET county_code = EXCLUDED.county_code, household_id = EXCLUDED.household_id, member_id = EXCLUDED.member_id' : ''}`,
   );
   // Households that only changed in their members still move to a new version.
@@ -489,12 +491,13 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
              OR EXISTS (SELECT 1 FROM members x WHERE x.county_code = h.county_code AND x.household_id = h.id AND x.left_at >= now()))`,
     [ctx.actor.id],
   );
-  // One creation event per new household: its fields (made as JSON text while staging, which is
-  // several times cheaper than jsonb_build_object here) and its number of members.
+  // One creation event per new household: its fields, under the API's camelCase names, from the
+  // staged columns, and its number of members. (Building the JSON here costs the same as parsing
+  // a copy made while staging, and staging one doubled stage_h's bytes and the COPY's time.)
   await withBulkIndexes(tx, 'change_events', newH, bulkRows, () => tx.execute(
     `INSERT INTO change_events (county_code, id, household_id, entity, action, before, after, user_id, username, source, request_id)
      SELECT s.county_code, s.event_id, s.id, 'household', 'create', NULL,
-            (s.after_head || ',"members":' || n.size || '}')::jsonb,
+            ${jsonOf('s', hCols).slice(0, -1)}, 'members', n.size),
             $1, $2, $3, $4
        FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number WHERE s.existing_id IS NULL`, params,
   ));
