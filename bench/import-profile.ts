@@ -60,10 +60,26 @@ function timed(q: Queryable): Queryable {
     copyCsv: (t, c, ch) => wrap(`COPY ${t}`, () => q.copyCsv(t, c, ch)),
   };
 }
-const tdb: Db = { ...timed(db), describe: db.describe, close: () => db.close(), transaction: (fn) => db.transaction((tx) => fn(timed(tx))) };
+// CPU seconds of this process (all its threads) and of the PostgreSQL backends that ran the
+// import's transactions: on a shared machine wall time says little, CPU time is steadier.
+const procCpu = (pid: number) => {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+};
+let backendCpu = 0;
+const tdb: Db = {
+  ...timed(db), describe: db.describe, close: () => db.close(),
+  transaction: (fn) => db.transaction(async (tx) => {
+    if (tx.engine !== 'postgres') return fn(timed(tx));
+    const [{ pid }] = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+    const c0 = procCpu(pid);
+    try { return await fn(timed(tx)); } finally { backendCpu += procCpu(pid) - c0; }
+  }),
+};
 const src = mode === 'xlsx'
   ? { kind: 'xlsx' as const, path: path.join(files, 'registry.xlsx') }
   : { kind: 'csv' as const, households: path.join(files, 'households.csv'), members: path.join(files, 'members.csv') };
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 last = t0;
 const r = await importRegistry({ ...systemCtx(db), db: tdb }, src);
@@ -72,7 +88,9 @@ between += performance.now() - last;
 if (!r.ok) console.error('rejected', r.errors.slice(0, 3));
 const byStmt = new Map<string, number>();
 for (const s of stats) byStmt.set(s.sql, (byStmt.get(s.sql) ?? 0) + s.ms);
+const cpu = process.cpuUsage(cpu0);
 console.log(`${db.engine} ${mode}: ${r.ok ? r.members : 0} members in ${(total / 1000).toFixed(2)} s; JS between statements ${(between / 1000).toFixed(2)} s`);
+console.log(`CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, PostgreSQL backend (transactions) ${backendCpu.toFixed(2)} s`);
 for (const [sql, ms] of [...byStmt].sort((a, b) => b[1] - a[1])) if (ms > 20) console.log(`${(ms / 1000).toFixed(2).padStart(7)} s  ${sql}`);
 await db.close();
 fs.rmSync(dataDir, { recursive: true, force: true });

@@ -273,6 +273,98 @@ describe('registry import', () => {
     expect(rows).toEqual(good.hs.map((h) => ({ household_number: h['户编号'], n: good.ms.filter((m) => m['户编号'] === h['户编号']).length, heads: 1 })));
   });
 
+  describe('a plain import leaves duplicates to the unique keys, and still lists each one and writes nothing', () => {
+    const keys = async () => ({
+      ...(await snapshot()), pk: await count('person_keys'), hk: await count('household_keys'),
+      counts: (await t.db.query<{ n: number }>('SELECT coalesce(sum(households), 0)::int AS n FROM household_counts'))[0]!.n,
+    });
+    const indexes = () => t.db.query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('households', 'members', 'change_events') ORDER BY indexname`);
+    beforeAll(async () => {
+      const base = build(2, 'KEYBASE');
+      expect(await importRegistry(ctx, { kind: 'xlsx', path: await writeXlsx(path.join(dir, 'keybase.xlsx'), base.hs, base.ms) })).toMatchObject({ ok: true });
+    });
+    let n = 0;
+    const csvPair = (hs: Sheet, ms: Sheet) => {
+      const sub = path.join(dir, `keys-${n++}`);
+      fs.mkdirSync(sub);
+      return { kind: 'csv' as const, ...writeCsvPair(sub, hs, ms, 'utf8') };
+    };
+
+    it('a person already in the registry, in a file with no other error (both readers, bulk indexes set aside)', async () => {
+      const existing = await t.db.query<{ id_number: string; household_number: string }>(
+        `SELECT m.id_number, h.household_number FROM members m JOIN households h ON h.county_code = m.county_code AND h.id = m.household_id
+          WHERE m.left_at IS NULL ORDER BY m.id_number LIMIT 1`);
+      const { hs, ms } = build(5, 'KEYP');
+      ms[3]!['证件号码'] = existing[0]!.id_number;
+      const before = await keys();
+      const indexesBefore = await indexes();
+      const src = csvPair(hs, ms);
+      for (const worker of [false, true]) {
+        const r = await importRegistry(ctx, src, { worker, bulkIndexRows: 1 });
+        if (r.ok) throw new Error('expected rejection');
+        expect(r.errors).toEqual([{
+          sheet: '家庭成员', row: 5, column: '证件号码', value: existing[0]!.id_number, code: 'DUPLICATE_PERSON',
+          message: `该证件号码已在户 ${existing[0]!.household_number} 中登记，一人只能属于一个在册户`,
+        }]);
+        expect(r.errorCount).toBe(1);
+        expect(await keys()).toEqual(before);
+        expect(await indexes()).toEqual(indexesBefore);
+        const batch = await t.db.query<{ status: string; errors: unknown[] }>(`SELECT status, errors FROM import_batches WHERE id = $1`, [r.batchId]);
+        expect(batch).toEqual([{ status: 'rejected', errors: r.errors }]);
+      }
+    });
+
+    it('the same ID number twice in the file; the same 户编号 twice; a 户编号 already in the registry', async () => {
+      const before = await keys();
+      const a = build(4, 'KEYI');
+      a.ms[5]!['证件号码'] = a.ms[1]!['证件号码']!;
+      expect(errorsOf(await importRegistry(ctx, csvPair(a.hs, a.ms)))).toEqual([{ sheet: '家庭成员', row: 7, column: '证件号码', code: 'DUPLICATE_IN_FILE' }]);
+      const b = build(3, 'KEYH');
+      // Household 2 of the file takes household 1's number, its members moved along (none of
+      // them 户主, so the one-head rule holds and only the unique key can tell).
+      const second = b.hs[1]!['户编号'];
+      b.hs[1]!['户编号'] = b.hs[0]!['户编号']!;
+      for (const m of b.ms) {
+        if (m['户编号'] !== second) continue;
+        m['户编号'] = b.hs[0]!['户编号']!;
+        if (m['与户主关系'] === '户主') m['与户主关系'] = '之子';
+      }
+      expect(errorsOf(await importRegistry(ctx, csvPair(b.hs, b.ms)))).toEqual([{ sheet: '户信息', row: 3, column: '户编号', code: 'DUPLICATE_IN_FILE' }]);
+      const taken = (await t.db.query<{ household_number: string }>('SELECT household_number FROM households ORDER BY household_number LIMIT 1'))[0]!.household_number;
+      const c = build(2, 'KEYX');
+      for (const m of c.ms) if (m['户编号'] === c.hs[1]!['户编号']) m['户编号'] = taken;
+      c.hs[1]!['户编号'] = taken;
+      expect(errorsOf(await importRegistry(ctx, csvPair(c.hs, c.ms), { worker: true }))).toEqual([{ sheet: '户信息', row: 3, column: '户编号', code: 'DUPLICATE_HOUSEHOLD' }]);
+      expect(await keys()).toEqual(before);
+    });
+  });
+
+  it('a CSV pair read by two workers lists exactly what one reader lists, however many errors, in the same order', async () => {
+    const before = await snapshot();
+    const { hs, ms } = build(12, 'TWO');
+    hs[1]!['主要致贫原因'] = '懒';
+    hs[4]!['识别年度'] = '二〇一六';
+    hs[6]!['行政区划代码'] = '620123100999';
+    ms[0]!['证件号码'] = '6201231990010112345';
+    ms[3]!['与户主关系'] = '邻居';
+    ms[7]!['务工时间（月）'] = '13';
+    ms.push({ ...ms[2]!, 户编号: 'TWOX' });
+    const sub = path.join(dir, 'two-workers');
+    fs.mkdirSync(sub);
+    const src = { kind: 'csv' as const, ...writeCsvPair(sub, hs, ms, 'gb18030') };
+    for (const maxErrors of [100, 3]) {
+      const one = await importRegistry(ctx, src, { worker: false, maxErrors });
+      const two = await importRegistry(ctx, src, { worker: true, maxErrors });
+      if (one.ok || two.ok) throw new Error('expected rejections');
+      expect(one.errorCount).toBeGreaterThanOrEqual(8);
+      expect(two.errors).toEqual(one.errors);
+      expect(two.errorCount).toBe(one.errorCount);
+      expect(two.warnings).toEqual(one.warnings);
+    }
+    expect(await snapshot()).toMatchObject({ h: before.h, m: before.m, i: before.i });
+  });
+
   it("a new household's creation event records every field the household was created with, and its number of members", async () => {
     const { hs, ms } = build(4, 'EVT');
     hs[0]!['其他致贫原因'] = '缺技术、因病';

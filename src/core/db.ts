@@ -24,7 +24,8 @@ export interface Queryable {
    * COPY CSV text into a table (chunks of complete CSV lines, no header). The fast path for
    * bulk loads on both engines. Returns nothing; count with a query afterwards.
    */
-  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string> | Iterable<string>): Promise<void>;
+  /** COPY … FROM csv: the chunks are CSV text, as strings or as UTF-8 bytes. */
+  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): Promise<void>;
 }
 
 export interface Db extends Queryable {
@@ -88,11 +89,11 @@ function pgliteQueryable(c: PgliteLike): Queryable {
       // PGlite reads COPY data from a virtual /dev/blob. Feed it in chunks of ~16 MB so memory
       // stays bounded whatever the size of the load.
       const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
-      let parts: string[] = [];
+      let parts: (string | Uint8Array)[] = [];
       let size = 0;
       const flush = async () => {
         if (size === 0) return;
-        const blob = new Blob(parts);
+        const blob = new Blob(parts as ConstructorParameters<typeof Blob>[0]); // bytes made by this process, never a SharedArrayBuffer
         parts = [];
         size = 0;
         await c.query(sql, [], { blob });
@@ -201,11 +202,21 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   };
 }
 
-/** Joins many small CSV pieces into ~1 MB writes: one CopyData message per line is slow. */
-async function* batched(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {
+/**
+ * Joins many small CSV pieces into ~1 MB writes: one CopyData message per line is slow. Bytes
+ * (already in large pieces) go through as they are.
+ */
+async function* batched(chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): AsyncGenerator<string | Uint8Array> {
   let parts: string[] = [];
   let size = 0;
   for await (const c of chunks) {
+    if (typeof c !== 'string') {
+      if (size) yield parts.join('');
+      parts = [];
+      size = 0;
+      if (c.length) yield c;
+      continue;
+    }
     parts.push(c);
     size += c.length;
     if (size >= 1 << 20) {

@@ -11,9 +11,21 @@ export function chinaDay(at: Date | number = Date.now()): string {
   return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-/** Today in China, as YYYY-MM-DD. */
-export function todayCn(now: Date | number = Date.now()): string {
-  return chinaDay(now);
+let today = { day: '', from: 0, until: 0 };
+
+/**
+ * Today in China, as YYYY-MM-DD. Without an argument the answer is kept until the clock leaves
+ * that day (either way), since a large import asks for it on every row.
+ */
+export function todayCn(now?: Date | number): string {
+  if (now !== undefined) return chinaDay(now);
+  const ms = Date.now();
+  if (ms < today.from || ms >= today.until) {
+    const day = chinaDay(ms);
+    const from = chinaDayStart(day);
+    today = { day, from, until: from + 86_400_000 };
+  }
+  return today.day;
 }
 
 /** The instant a China calendar day (YYYY-MM-DD) begins, in epoch milliseconds. */

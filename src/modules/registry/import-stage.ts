@@ -1,5 +1,5 @@
 import type { Actor } from '../../core/context.js';
-import { csvLine } from '../../core/db.js';
+import { csvField } from '../../core/db.js';
 import { newId } from '../../core/ids.js';
 import { actorCovers } from '../access/scope.js';
 import { HOUSEHOLD_COLUMNS, INCOME_COLUMNS, MEMBER_COLUMNS } from './service.js';
@@ -26,7 +26,7 @@ export const H_KEYS = Object.keys(HOUSEHOLD_COLUMNS) as (keyof HouseholdValues)[
 export const I_KEYS = Object.keys(INCOME_COLUMNS) as (keyof IncomeValues)[];
 export const M_KEYS = Object.keys(MEMBER_COLUMNS) as (keyof MemberValues)[];
 
-export const STAGE_H_COLS = ['row', 'id', 'event_id', 'county_code', 'ok', ...H_KEYS.map((k) => HOUSEHOLD_COLUMNS[k]), ...I_KEYS.map((k) => 'inc_' + INCOME_COLUMNS[k]), 'after_json'];
+export const STAGE_H_COLS = ['row', 'id', 'event_id', 'county_code', 'ok', ...H_KEYS.map((k) => HOUSEHOLD_COLUMNS[k]), ...I_KEYS.map((k) => 'inc_' + INCOME_COLUMNS[k])];
 export const STAGE_M_COLS = ['row', 'id', 'household_id', 'county_code', 'household_number', 'relation_raw', 'ok', ...M_KEYS.map((k) => MEMBER_COLUMNS[k])];
 
 /**
@@ -44,30 +44,49 @@ function pgArray(a: string[]): string {
   return '{' + a.map((s) => '"' + s.replace(/["\\]/g, (c) => '\\' + c) + '"').join(',') + '}';
 }
 
-/** The household's fields under the API's camelCase names, as its creation event records them. */
-const EVENT_KEYS = H_KEYS.map((k) => [k, HOUSEHOLD_COLUMNS[k].replace(/_([a-z])/g, (_, x: string) => x.toUpperCase())] as const);
+/** Staging lines are handed over in pieces of about this many bytes. */
+export const STAGE_CHUNK_BYTES = 4 * 1024 * 1024;
 
-function afterJson(hv: HouseholdValues): string {
-  const o: Record<string, unknown> = {};
-  for (const [k, name] of EVENT_KEYS) o[name] = hv[k] ?? null; // fields the workbook has no column for are null
-  return JSON.stringify(o);
+/**
+ * Staging CSV lines, encoded to UTF-8 as they are made into one growing buffer outside the
+ * JavaScript heap: a line is garbage as soon as it is written (the collector never copies it
+ * around), and a worker hands the whole buffer over without copying it.
+ */
+class LineBuffer {
+  private buf: Buffer = Buffer.alloc(0);
+  bytes = 0;
+
+  /** One line: its fields as CSV, joined (the line break is written here, as a byte). */
+  push(fields: string): void {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    if (this.bytes + fields.length * 3 + 1 > this.buf.length) this.grow(this.bytes + fields.length * 3 + 1);
+    this.bytes += this.buf.write(fields, this.bytes);
+    this.buf[this.bytes++] = 10;
+  }
+
+  /** The lines since the last call; the buffer is the caller's (an empty one when none). */
+  take(): Uint8Array {
+    const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.bytes);
+    this.buf = Buffer.alloc(0);
+    this.bytes = 0;
+    return out;
+  }
+
+  private grow(need: number): void {
+    // Its own ArrayBuffer (never Node's shared pool), so that it can be transferred.
+    const next = Buffer.from(new ArrayBuffer(Math.max(need, this.buf.length * 2, STAGE_CHUNK_BYTES + (STAGE_CHUNK_BYTES >> 2))));
+    this.buf.copy(next, 0, 0, this.bytes);
+    this.buf = next;
+  }
 }
 
-/** Staging lines are handed over in pieces of about this many characters. */
-export const STAGE_CHUNK_CHARS = 4 * 1024 * 1024;
-
 export class Stager {
-  /** Lines for stage_h and stage_m not handed over yet, and their length in characters. */
-  private h: string[] = [];
-  private m: string[] = [];
-  hChars = 0;
-  mChars = 0;
+  /** Lines for stage_h and stage_m not handed over yet. */
+  private readonly h = new LineBuffer();
+  private readonly m = new LineBuffer();
   read = 0;
   sawH = false;
   sawM = false;
-  // 户编号 → the new household's id and county, so members staged after their household
-  // carry its id and need no UPDATE later (members listed first are resolved in SQL).
-  private readonly staged = new Map<string, { id: string; county: string | null }>();
 
   constructor(
     private readonly villages: Set<string>,
@@ -75,6 +94,15 @@ export class Stager {
     private readonly onError: (e: ImportError) => void,
     private readonly onWarning: (e: ImportError) => void,
   ) {}
+
+  /** Bytes of stage_h and stage_m lines not handed over yet. */
+  get hBytes(): number {
+    return this.h.bytes;
+  }
+
+  get mBytes(): number {
+    return this.m.bytes;
+  }
 
   take(item: RawRow | FileIssue): void {
     if ('severity' in item) {
@@ -88,30 +116,20 @@ export class Stager {
     this.read++;
     if (row.sheet === HOUSEHOLD_SHEET) {
       this.sawH = true;
-      const line = this.household(row);
-      this.h.push(line);
-      this.hChars += line.length;
+      this.h.push(this.household(row));
     } else if (row.sheet === MEMBER_SHEET) {
       this.sawM = true;
-      const line = this.member(row);
-      this.m.push(line);
-      this.mChars += line.length;
+      this.m.push(this.member(row));
     }
   }
 
-  /** The stage_h lines made since the last call, as one string ('' when none). */
-  takeH(): string {
-    const s = this.h.join('');
-    this.h = [];
-    this.hChars = 0;
-    return s;
+  /** The stage_h lines made since the last call, as UTF-8 CSV (empty when none). */
+  takeH(): Uint8Array {
+    return this.h.take();
   }
 
-  takeM(): string {
-    const s = this.m.join('');
-    this.m = [];
-    this.mChars = 0;
-    return s;
+  takeM(): Uint8Array {
+    return this.m.take();
   }
 
   private household(row: RawRow): string {
@@ -139,10 +157,8 @@ export class Stager {
     const hv = h.value;
     const number = hv?.householdNumber ?? (row.values['户编号'] ?? '').trim();
     const iv = inc.value;
-    const id = newId();
     const county = hv ? hv.villageCode.slice(0, 6) : null;
-    if (number && !this.staged.has(number)) this.staged.set(own(number), { id, county: own(county) });
-    const values: unknown[] = [row.row, id, newId(), county, ok];
+    const values: unknown[] = [row.row, newId(), newId(), county, ok];
     for (const k of H_KEYS) {
       if (k === 'householdNumber') values.push(number || null);
       else if (!hv) values.push(null);
@@ -150,8 +166,7 @@ export class Stager {
       else values.push(hv[k]);
     }
     for (const k of I_KEYS) values.push(iv ? iv[k] : null);
-    values.push(hv ? afterJson(hv) : null);
-    return csvLine(values);
+    return values.map(csvField).join(',');
   }
 
   private member(row: RawRow): string {
@@ -164,9 +179,10 @@ export class Stager {
     const number = (row.values['户编号'] ?? '').trim();
     if (!number) this.onError({ sheet: MEMBER_SHEET, row: row.row, column: '户编号', value: '', code: 'REQUIRED', message: '「户编号」不能为空' });
     const mv = m.value;
-    const h = number ? this.staged.get(number) : undefined;
-    const values: unknown[] = [row.row, newId(), h?.id ?? null, h?.county ?? null, number || null, (row.values['与户主关系'] ?? '').trim(), !!mv && !!number];
+    // The household's id and county are taken from stage_h in SQL (the members may be read
+    // before, after or beside their households).
+    const values: unknown[] = [row.row, newId(), null, null, number || null, (row.values['与户主关系'] ?? '').trim(), !!mv && !!number];
     for (const k of M_KEYS) values.push(mv ? mv[k] : null);
-    return csvLine(values);
+    return values.map(csvField).join(',');
   }
 }

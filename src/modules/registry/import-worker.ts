@@ -8,21 +8,23 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Actor } from '../../core/context.js';
-import { Stager, STAGE_CHUNK_CHARS, type ImportError } from './import-stage.js';
-import { readRegistryRows } from './workbook/reader.js';
-import type { RegistrySource } from './workbook/types.js';
+import { Stager, STAGE_CHUNK_BYTES, type ImportError } from './import-stage.js';
+import { readCsvSheet, readRegistryRows } from './workbook/reader.js';
+import type { RegistrySource, SheetName } from './workbook/types.js';
 
 interface Input {
   /** Marks the worker's data, so that this module run in some other worker does nothing. */
   tuopinImportWorker: true;
   src: RegistrySource;
+  /** Only this sheet's file of a CSV pair (two workers read the pair side by side). */
+  sheet?: SheetName;
   villages: string[];
   actor: Actor;
 }
 
 /** What the worker sends: staging lines with the errors and warnings found while making them. */
 export type StageMessage =
-  | { type: 'chunk'; table: 'h' | 'm'; lines: string; errors: ImportError[]; warnings: ImportError[]; read: number }
+  | { type: 'chunk'; table: 'h' | 'm'; lines: Uint8Array; errors: ImportError[]; warnings: ImportError[]; read: number }
   | { type: 'done'; errors: ImportError[]; warnings: ImportError[]; read: number; sawH: boolean; sawM: boolean }
   | { type: 'failed'; message: string; stack: string | undefined };
 
@@ -69,6 +71,31 @@ export async function* stageInWorker(input: Omit<Input, 'tuopinImportWorker'>): 
   }
 }
 
+/**
+ * Several workers' messages as they come, each tagged with its worker's index; each worker keeps
+ * its own order and credits. A failure in one stops all.
+ */
+export async function* mergeStages<T>(streams: AsyncGenerator<T>[]): AsyncGenerator<[number, T]> {
+  // Settled, never rejected: a failure is rethrown when its turn comes, never left unhandled.
+  const next = (i: number) => streams[i]!.next().then((r) => ({ i, r, failure: null }), (failure: unknown) => ({ i, r: null, failure }));
+  const pending = new Map(streams.map((_, i) => [i, next(i)] as const));
+  try {
+    while (pending.size) {
+      const { i, r, failure } = await Promise.race(pending.values());
+      if (!r) throw failure;
+      if (r.done) {
+        pending.delete(i);
+        continue;
+      }
+      yield [i, r.value];
+      pending.set(i, next(i));
+    }
+  } finally {
+    // Ends the workers still running (a failure elsewhere, or the consumer stopped early).
+    await Promise.allSettled(streams.map((s) => s.return(undefined)));
+  }
+}
+
 async function run(port: NonNullable<typeof parentPort>, input: Input): Promise<void> {
   let credits = CREDITS;
   let wait: (() => void) | null = null;
@@ -76,20 +103,22 @@ async function run(port: NonNullable<typeof parentPort>, input: Input): Promise<
   let errors: ImportError[] = [];
   let warnings: ImportError[] = [];
   const stager = new Stager(new Set(input.villages), input.actor, (e) => errors.push(e), (e) => warnings.push(e));
-  const send = async (table: 'h' | 'm', lines: string) => {
+  const send = async (table: 'h' | 'm', lines: Uint8Array) => {
     while (credits === 0) await new Promise<void>((r) => (wait = r));
     credits--;
-    port.postMessage({ type: 'chunk', table, lines, errors, warnings, read: stager.read } satisfies StageMessage);
+    // The lines' buffer moves to the main thread (transferred, not copied).
+    port.postMessage({ type: 'chunk', table, lines, errors, warnings, read: stager.read } satisfies StageMessage, [lines.buffer as ArrayBuffer]);
     errors = [];
     warnings = [];
   };
-  for await (const item of readRegistryRows(input.src)) {
+  const rows = input.sheet && input.src.kind === 'csv' ? readCsvSheet(input.src, input.sheet) : readRegistryRows(input.src);
+  for await (const item of rows) {
     stager.take(item);
-    if (stager.hChars > STAGE_CHUNK_CHARS) await send('h', stager.takeH());
-    if (stager.mChars > STAGE_CHUNK_CHARS) await send('m', stager.takeM());
+    if (stager.hBytes > STAGE_CHUNK_BYTES) await send('h', stager.takeH());
+    if (stager.mBytes > STAGE_CHUNK_BYTES) await send('m', stager.takeM());
   }
-  if (stager.hChars) await send('h', stager.takeH());
-  if (stager.mChars) await send('m', stager.takeM());
+  if (stager.hBytes) await send('h', stager.takeH());
+  if (stager.mBytes) await send('m', stager.takeM());
   port.postMessage({ type: 'done', errors, warnings, read: stager.read, sawH: stager.sawH, sawM: stager.sawM } satisfies StageMessage);
 }
 

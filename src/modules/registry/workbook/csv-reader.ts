@@ -205,14 +205,11 @@ export class CsvParser {
         this.onTooWide(this.record, this.col);
         return;
       }
-      const tooLong = this.fieldLength > this.maxCellChars && text.length > this.maxCellChars;
-      this.cells.push({
-        col: this.col,
-        text: tooLong ? text.slice(0, 50) : text,
-        numeric: false,
-        problem: tooLong ? 'CELL_TOO_LONG' : null,
-        ...(tooLong ? { length: this.fieldLength } : {}),
-      });
+      if (this.fieldLength > this.maxCellChars && text.length > this.maxCellChars) {
+        this.cells.push({ col: this.col, text: text.slice(0, 50), numeric: false, problem: 'CELL_TOO_LONG', length: this.fieldLength });
+      } else {
+        this.cells.push({ col: this.col, text, numeric: false, problem: null });
+      }
     }
     this.field = '';
     this.fieldLength = 0;

@@ -13,7 +13,7 @@
 import { extname } from 'node:path';
 import { HOUSEHOLD_SHEET, MEMBER_SHEET } from './columns.js';
 import { readCsvRows } from './csv-reader.js';
-import { DEFAULT_READ_OPTIONS, type ReadItem, type ReadOptions, type RegistrySource } from './types.js';
+import { DEFAULT_READ_OPTIONS, type ReadItem, type ReadOptions, type RegistrySource, type ResolvedReadOptions, type SheetName } from './types.js';
 import { readXlsxRows } from './xlsx-reader.js';
 
 export type {
@@ -26,18 +26,30 @@ export type {
 } from './types.js';
 export { isFileIssue } from './types.js';
 
-export async function* readRegistryRows(src: RegistrySource, opts: ReadOptions = {}): AsyncGenerator<ReadItem> {
-  const o = {
+function resolved(opts: ReadOptions): ResolvedReadOptions {
+  return {
     maxCellChars: opts.maxCellChars ?? DEFAULT_READ_OPTIONS.maxCellChars,
     maxColumns: opts.maxColumns ?? DEFAULT_READ_OPTIONS.maxColumns,
     maxUncompressedBytes: opts.maxUncompressedBytes ?? DEFAULT_READ_OPTIONS.maxUncompressedBytes,
   };
+}
+
+export async function* readRegistryRows(src: RegistrySource, opts: ReadOptions = {}): AsyncGenerator<ReadItem> {
+  const o = resolved(opts);
   if (src.kind === 'xlsx') {
     yield* readXlsxRows(src.path, o);
   } else {
     yield* readCsvRows(src.households, HOUSEHOLD_SHEET, o);
     yield* readCsvRows(src.members, MEMBER_SHEET, o);
   }
+}
+
+/**
+ * One sheet of a CSV pair: exactly what readRegistryRows yields for that sheet's file (the two
+ * files are independent, so they can be read side by side).
+ */
+export async function* readCsvSheet(src: Extract<RegistrySource, { kind: 'csv' }>, sheet: SheetName, opts: ReadOptions = {}): AsyncGenerator<ReadItem> {
+  yield* readCsvRows(sheet === HOUSEHOLD_SHEET ? src.households : src.members, sheet, resolved(opts));
 }
 
 export type SourceKind = 'xlsx' | 'csv' | 'xls' | 'unknown';
