@@ -24,3 +24,19 @@ const generator = new V7Generator(new PooledRandom());
 export function newId(): string {
   return generator.generate().toString();
 }
+
+/**
+ * Ids for one statement's new rows, made in SQL as prefix || 12 hex digits of base + ordinal: a
+ * newId()'s first 24 characters (its time and the high bits of its counter), then the low 16 bits
+ * of that counter and the row's ordinal (below 2^32) where newId() has its random low 32 bits. So
+ * they are UUIDv7s, time-ordered and as unique as newId()'s own, at a fraction of
+ * tuopin_uuidv7()'s cost per row. Use with idRangeSql in the statement's select list.
+ */
+export function idRange(): { prefix: string; base: number } {
+  const id = newId();
+  return { prefix: id.slice(0, 24), base: parseInt(id.slice(24, 28), 16) * 2 ** 32 };
+}
+
+/** The SQL id of the select's n-th row (row_number() over the select), from idRange()'s prefix and base passed as parameters $prefix and $base. */
+export const idRangeSql = (prefix: number, base: number): string =>
+  `($${prefix}::text || lpad(to_hex($${base}::bigint + row_number() OVER ()), 12, '0'))::uuid`;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { audit } from '../../core/audit.js';
 import type { Ctx } from '../../core/context.js';
 import type { Queryable } from '../../core/db.js';
-import { newId } from '../../core/ids.js';
+import { idRange, idRangeSql, newId } from '../../core/ids.js';
 import { ValidationError } from '../../core/errors.js';
 import { assertCan } from '../access/policy.js';
 import { scopeSql } from '../access/scope.js';
@@ -241,18 +241,6 @@ interface RunArgs {
   rejectedCount: number;
 }
 
-/**
- * Ids for one statement's new rows, made in SQL as prefix || 12 hex digits of base + ordinal: a
- * newId()'s first 24 characters (its time and the high bits of its counter), then the low 16 bits
- * of that counter and the row's ordinal (below 2^32) where newId() has its random low 32 bits. So
- * they are UUIDv7s, time-ordered and as unique as newId()'s own, at a fraction of
- * tuopin_uuidv7()'s cost per row (a system random draw each).
- */
-export function idRange(): { prefix: string; base: number } {
-  const id = newId();
-  return { prefix: id.slice(0, 24), base: parseInt(id.slice(24, 28), 16) * 2 ** 32 };
-}
-
 /** The SQL expression of the region a finding is routed to (its scope key). */
 export const ROUTE_SQL = (alias: string) =>
   `COALESCE(${alias}.village_code, CASE WHEN ${alias}.county_code = '${OUTSIDE_COUNTY}' THEN '620100000000' ELSE ${alias}.county_code || '000000' END)`;
@@ -401,7 +389,7 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
   await tx.execute(
     `INSERT INTO comparison_findings AS f (county_code, id, kind, code, rule_key, year, id_number, name, household_id, household_number, member_id,
             village_code, rule, evidence, status, opens, dataset_id, first_dataset_id, last_dataset_id)
-     SELECT c.county_code, ($5 || lpad(to_hex($6::bigint + row_number() OVER ()), 12, '0'))::uuid, $1, c.code, c.rule_key, c.year, c.id_number, c.name, c.household_id, h.household_number, c.member_id,
+     SELECT c.county_code, ${idRangeSql(5, 6)}, $1, c.code, c.rule_key, c.year, c.id_number, c.name, c.household_id, h.household_number, c.member_id,
             h.village_code, $2::jsonb -> c.code, c.evidence, 'open', $3::jsonb ->> c.code, $4, $4, $4
        FROM cmp_found c LEFT JOIN households h ON h.county_code = c.county_code AND h.id = c.household_id
      ON CONFLICT (county_code, code, id_number, rule_key) DO UPDATE SET

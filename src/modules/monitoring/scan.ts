@@ -1,7 +1,7 @@
 import { audit } from '../../core/audit.js';
 import type { Ctx } from '../../core/context.js';
 import { ValidationError } from '../../core/errors.js';
-import { newId } from '../../core/ids.js';
+import { idRange, idRangeSql, newId } from '../../core/ids.js';
 import { CLUE_KINDS, CLUE_SOURCES, LABOUR_LOST, MAIN_LABOUR, RISK_RULE_CODES, SEVERE_DISABILITY, type RiskRule } from '../../domain/monitoring/risk.js';
 import { DEFAULT_RULES } from '../../domain/policy/index.js';
 import { formatStandard, type StandardsForYear } from '../../domain/standards.js';
@@ -215,6 +215,8 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
     // snapshot) plus those of the new ones (new warnings are open; an update changes neither status
     // nor first_seen), instead of counting the whole table again after writing it.
     const n = scopeParams.length;
+    // New warnings' ids: one newId() and the row's ordinal (no random draw per row).
+    const ids = idRange();
     const overdueNew = `$${n + 2}::int IS NOT NULL AND j.first_seen + $${n + 2}::int < $2::date AND (j.identified_at IS NULL OR j.identified_at < j.first_seen)`;
     const counted = await tx.query<{ kind: 'pop' | 'status' | 'rule'; rule: string | null; candidates: number; inserted: number; overdue: number }>(
       `WITH ${candidatesSql(scopeWhere)},
@@ -233,7 +235,7 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
                  OFFSET 0) d),
        ins AS (
          INSERT INTO monitoring_warnings (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, clue_id, scan_id)
-         SELECT j.county_code, tuopin_uuidv7(), j.household_id, j.village_code, j.rule, j.rule_key, CASE WHEN j.clue_id IS NULL THEN 'scan' ELSE 'clue' END,
+         SELECT j.county_code, ${idRangeSql(n + 3, n + 4)}, j.household_id, j.village_code, j.rule, j.rule_key, CASE WHEN j.clue_id IS NULL THEN 'scan' ELSE 'clue' END,
                 j.explanation, j.facts, j.first_seen, j.clue_id, $${n + 1}::uuid
            FROM j WHERE j.is_new
          RETURNING rule),
@@ -251,7 +253,7 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
          FROM (SELECT j.rule, count(*) AS candidates, 0 AS inserted, count(*) FILTER (WHERE j.is_new AND ${overdueNew}) AS overdue FROM j GROUP BY j.rule
                UNION ALL SELECT ins.rule, 0, count(*), 0 FROM ins GROUP BY ins.rule) x
         GROUP BY x.rule`,
-      [...scopeParams, scanId, days],
+      [...scopeParams, scanId, days, ids.prefix, ids.base],
     );
     const counts = new Map<string, { new: number; seen: number }>();
     let households = 0;
