@@ -2,8 +2,10 @@
 // between statements (reading, validating, building COPY lines) summed, on one engine.
 // Usage: tsx bench/import-profile.ts FILES_DIR [csv|xlsx] [--explain]
 //   FILES_DIR holds households.csv + members.csv or registry.xlsx (bench/import.ts makes them;
-//   `tsx bench/import-profile.ts --make DIR SCALE` writes them). DATABASE_URL picks PostgreSQL.
+//   `tsx bench/import-profile.ts --make DIR SCALE` writes them). DATABASE_URL picks a PostgreSQL
+//   server: the profile runs in a database of its own there, dropped at the end (as bench/import.ts).
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { systemCtx } from '../src/core/context.js';
@@ -28,7 +30,17 @@ if (args[0] === '--make') {
 const [files, mode = 'csv'] = args as [string, string?];
 const explain = args.includes('--explain');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuopin-prof-db-'));
-const db = await openAndPrepare({ databaseUrl: process.env.DATABASE_URL, dataDir });
+// Never the database DATABASE_URL names (it may be the server's own or hold data): a new one.
+let databaseUrl: string | undefined;
+let dbName = '';
+if (process.env.DATABASE_URL) {
+  dbName = `tuopin_prof_${Date.now()}`;
+  execFileSync('psql', [process.env.DATABASE_URL, '-qc', `CREATE DATABASE ${dbName}`]);
+  const u = new URL(process.env.DATABASE_URL);
+  u.pathname = '/' + dbName;
+  databaseUrl = u.toString();
+}
+const db = await openAndPrepare({ databaseUrl, dataDir });
 const reg = await importRegions(systemCtx(db), demoVillages({}).map((v, i) => ({ row: i + 2, code: v.code, name: v.name })), { synthetic: true });
 if (!reg.ok) throw new Error('regions');
 
@@ -93,4 +105,5 @@ console.log(`${db.engine} ${mode}: ${r.ok ? r.members : 0} members in ${(total /
 console.log(`CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, PostgreSQL backend (transactions) ${backendCpu.toFixed(2)} s`);
 for (const [sql, ms] of [...byStmt].sort((a, b) => b[1] - a[1])) if (ms > 20) console.log(`${(ms / 1000).toFixed(2).padStart(7)} s  ${sql}`);
 await db.close();
+if (dbName) execFileSync('psql', [process.env.DATABASE_URL!, '-qc', `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`]);
 fs.rmSync(dataDir, { recursive: true, force: true });
