@@ -123,7 +123,9 @@ describe('indicators after an HTTP import', () => {
     const refreshes = async () => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'indicators.refresh'`))[0]!.n;
     const n0 = await refreshes();
     for (const m of [a!, b!]) expect((await call('DELETE', `/api/households/${hh.id}/members/${m.id}`, { version: m.version, reason: '户口迁出' })).statusCode).toBe(200);
-    expect(await indicators()).toMatchObject({ stale: true }); // the old figures, said to be out of date
+    // The old figures, said to be out of date. (The request is recorded in the response hook, which
+    // may finish just after inject() returns: wait for it, well within the 0.3 s delay.)
+    await expect.poll(async () => (await indicators()).stale, { interval: 5, timeout: 250 }).toBe(true);
     await indicatorRefreshIdle(t.db);
     const after = await indicators();
     expect(after).toMatchObject({ stale: false, refreshing: false });
@@ -133,6 +135,7 @@ describe('indicators after an HTTP import', () => {
     const fresh = (await call('GET', `/api/households/${hh.id}`)).json() as { version: number };
     const patch = await edits.inject({ method: 'PATCH', url: `/api/households/${hh.id}`, payload: { version: fresh.version, household: { mainCause: '因学' } }, headers: { cookie: ck } });
     expect(patch.statusCode, patch.body).toBe(200);
+    await expect.poll(async () => (await indicators()).stale, { interval: 5, timeout: 250 }).toBe(true);
     await edits.close();
     expect(await refreshes()).toBe(n0 + 1);
     expect(await indicators()).toMatchObject({ stale: true });
