@@ -112,7 +112,7 @@ describe('indicators after an HTTP import', () => {
   });
 
   it('after a household edit the indicators follow within the configured delay, one refresh for edits close together; a close drops a waiting run and the next start does it', async () => {
-    const edits = await buildApp({ db: t.db, config: loadConfig({ sessionTtl: 3600, indicatorRefreshDelay: 0.3 }) });
+    const edits = await buildApp({ db: t.db, config: loadConfig({ sessionTtl: 3600, indicatorRefreshDelay: 2 }) });
     const ck = await loginCookie(edits, 'county');
     const call = (method: 'GET' | 'DELETE' | 'PATCH', url: string, payload?: unknown) => edits.inject({ method, url, payload: payload as object, headers: { cookie: ck } });
     const list = (await call('GET', `/api/households?region=${V1}`)).json() as { items: { id: string; householdNumber: string }[] };
@@ -124,8 +124,8 @@ describe('indicators after an HTTP import', () => {
     const n0 = await refreshes();
     for (const m of [a!, b!]) expect((await call('DELETE', `/api/households/${hh.id}/members/${m.id}`, { version: m.version, reason: '户口迁出' })).statusCode).toBe(200);
     // The old figures, said to be out of date. (The request is recorded in the response hook, which
-    // may finish just after inject() returns: wait for it, well within the 0.3 s delay.)
-    await expect.poll(async () => (await indicators()).stale, { interval: 5, timeout: 250 }).toBe(true);
+    // may finish just after inject() returns: wait for it, well within the 2 s delay.)
+    await expect.poll(async () => (await indicators()).stale, { interval: 5, timeout: 1500 }).toBe(true);
     await indicatorRefreshIdle(t.db);
     const after = await indicators();
     expect(after).toMatchObject({ stale: false, refreshing: false });
@@ -135,7 +135,7 @@ describe('indicators after an HTTP import', () => {
     const fresh = (await call('GET', `/api/households/${hh.id}`)).json() as { version: number };
     const patch = await edits.inject({ method: 'PATCH', url: `/api/households/${hh.id}`, payload: { version: fresh.version, household: { mainCause: '因学' } }, headers: { cookie: ck } });
     expect(patch.statusCode, patch.body).toBe(200);
-    await expect.poll(async () => (await indicators()).stale, { interval: 5, timeout: 250 }).toBe(true);
+    await expect.poll(async () => (await indicators()).stale, { interval: 5, timeout: 1500 }).toBe(true);
     await edits.close();
     expect(await refreshes()).toBe(n0 + 1);
     expect(await indicators()).toMatchObject({ stale: true });
