@@ -281,20 +281,26 @@ export async function listClues(ctx: Ctx, q: { status?: string; source?: string;
   return { total, items, masked: !unmasked };
 }
 
+/** The open clue in the caller's scope, locked for this transaction, at the version the caller saw. */
+async function lockOpenClue(ctx: Ctx, tx: Queryable, id: string, version: number): Promise<Row> {
+  const r = (await tx.query<Row>('SELECT * FROM monitoring_clues WHERE id = $1 FOR UPDATE', [id]))[0];
+  if (!r) throw new NotFoundError();
+  const p: unknown[] = [];
+  const sc = listScope(ctx, 'c', p);
+  p.push(id);
+  if (!(await tx.query(`SELECT 1 FROM monitoring_clues c WHERE ${sc} AND c.id = $${p.length}`, p)).length) throw new NotFoundError();
+  if (r.version !== version) throw new ConflictError('该线索已被他人处理，请刷新后重试', { currentVersion: r.version }, 'STALE_VERSION');
+  if (r.status !== 'open') throw new ConflictError('该线索已关闭', undefined, 'NOT_OPEN');
+  return r;
+}
+
 /** Close a clue (followed up: no risk, or answered by a warning/measure) with a reason. */
 export async function closeClue(ctx: Ctx, id: string, input: { reason: string; version: number }): Promise<void> {
   assertCan(ctx.actor, 'monitoring.write');
   if (!UUID.test(id)) throw new NotFoundError();
   if (!input.reason || input.reason.trim().length < 2) invalid('reason', input.reason, 'REQUIRED', '须填写处理意见');
   await ctx.db.transaction(async (tx) => {
-    const r = (await tx.query<Row>('SELECT * FROM monitoring_clues WHERE id = $1 FOR UPDATE', [id]))[0];
-    if (!r) throw new NotFoundError();
-    const p: unknown[] = [];
-    const sc = listScope(ctx, 'c', p);
-    p.push(id);
-    if (!(await tx.query(`SELECT 1 FROM monitoring_clues c WHERE ${sc} AND c.id = $${p.length}`, p)).length) throw new NotFoundError();
-    if (r.version !== input.version) throw new ConflictError('该线索已被他人处理，请刷新后重试', { currentVersion: r.version }, 'STALE_VERSION');
-    if (r.status !== 'open') throw new ConflictError('该线索已关闭', undefined, 'NOT_OPEN');
+    const r = await lockOpenClue(ctx, tx, id, input.version);
     await tx.execute(`UPDATE monitoring_clues SET status = 'closed', closed_reason = $3, version = version + 1 WHERE county_code = $1 AND id = $2`, [r.county_code, id, input.reason.trim()]);
     await audit(tx, ctx.actor, ctx.requestId, { action: 'monitoring.clue.close', targetType: 'clue', targetId: id, countyCode: r.county_code as string, details: { reason: input.reason.trim() } });
   });
@@ -324,14 +330,7 @@ export async function linkClue(ctx: Ctx, id: string, input: { householdId?: stri
   const number = input.householdNumber?.trim();
   if (!input.householdId && !number) invalid('householdNumber', '', 'REQUIRED', '须填写户编号');
   return ctx.db.transaction(async (tx) => {
-    const r = (await tx.query<Row>('SELECT * FROM monitoring_clues WHERE id = $1 FOR UPDATE', [id]))[0];
-    if (!r) throw new NotFoundError();
-    const p: unknown[] = [];
-    const sc = listScope(ctx, 'c', p);
-    p.push(id);
-    if (!(await tx.query(`SELECT 1 FROM monitoring_clues c WHERE ${sc} AND c.id = $${p.length}`, p)).length) throw new NotFoundError();
-    if (r.version !== input.version) throw new ConflictError('该线索已被他人处理，请刷新后重试', { currentVersion: r.version }, 'STALE_VERSION');
-    if (r.status !== 'open') throw new ConflictError('该线索已关闭', undefined, 'NOT_OPEN');
+    const r = await lockOpenClue(ctx, tx, id, input.version);
     if (r.household_id) throw new ConflictError('该线索已关联到户', undefined, 'ALREADY_LINKED');
     const h = input.householdId ? await scopedHousehold(ctx, tx, input.householdId) : await householdByNumber(ctx, tx, number!);
     if (h.countyCode !== r.county_code) invalid('householdNumber', h.householdNumber, 'OTHER_COUNTY', '该户不在线索所属县区：请由该户所在县区另行登记线索');
