@@ -225,12 +225,14 @@ describe('registry import', () => {
     expect(re, JSON.stringify(re)).toMatchObject({ ok: true, created: 0, updated: 0 });
   });
 
-  it('a bulk load that sets the secondary indexes aside rebuilds them: same indexes after, names found by fuzzy search', async () => {
+  it('a bulk load that sets the indexes and keys aside rebuilds them: same indexes and keys after, names found by fuzzy search', async () => {
     const indexes = () => t.db.query<{ indexname: string; indexdef: string }>(
-      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('households', 'members', 'change_events') ORDER BY indexname`);
-    const trgmOid = async () => (await t.db.query<{ oid: number }>(`SELECT 'members_name_trgm_idx'::regclass::oid::int AS oid`))[0]!.oid;
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('households', 'members', 'change_events', 'person_keys', 'household_keys', 'household_incomes') ORDER BY indexname`);
+    const oidOf = async (index: string) => (await t.db.query<{ oid: number }>(`SELECT $1::regclass::oid::int AS oid`, [index]))[0]!.oid;
+    const trgmOid = () => oidOf('members_name_trgm_idx');
     const before = await indexes();
     const oidBefore = await trgmOid();
+    const keyOid = await oidOf('person_keys_pkey');
     const { hs, ms } = build(6, 'BULK');
     ms[0]!['姓名'] = '欧阳明远';
     const file = await writeXlsx(path.join(dir, 'bulk.xlsx'), hs, ms);
@@ -238,6 +240,9 @@ describe('registry import', () => {
     expect(r).toMatchObject({ ok: true, households: 6, members: ms.length, created: 6 });
     expect(await indexes()).toEqual(before);
     expect(await trgmOid()).not.toBe(oidBefore); // rebuilt, not maintained row by row
+    expect(await oidOf('person_keys_pkey')).not.toBe(keyOid); // the key too, and it still holds:
+    const again = await importRegistry(ctx, { kind: 'xlsx', path: file }, { bulkIndexRows: 1 });
+    expect(errorsOf(again).map((e) => e.code)).toContain('DUPLICATE_HOUSEHOLD');
     const found = await t.db.query<{ name: string }>(`SELECT name FROM members WHERE name LIKE '%阳明%'`);
     expect(found).toEqual([{ name: '欧阳明远' }]);
     const events = await t.db.query<{ n: number }>(
@@ -279,7 +284,7 @@ describe('registry import', () => {
       counts: (await t.db.query<{ n: number }>('SELECT coalesce(sum(households), 0)::int AS n FROM household_counts'))[0]!.n,
     });
     const indexes = () => t.db.query<{ indexname: string; indexdef: string }>(
-      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('households', 'members', 'change_events') ORDER BY indexname`);
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('households', 'members', 'change_events', 'person_keys', 'household_keys', 'household_incomes') ORDER BY indexname`);
     beforeAll(async () => {
       const base = build(2, 'KEYBASE');
       expect(await importRegistry(ctx, { kind: 'xlsx', path: await writeXlsx(path.join(dir, 'keybase.xlsx'), base.hs, base.ms) })).toMatchObject({ ok: true });

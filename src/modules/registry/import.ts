@@ -384,15 +384,17 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
   const params = [ctx.actor.id, ctx.actor.username, source, ctx.requestId];
 
   const perCapita = (s: string, n: string) => perCapitaNetSql({ wage: `${s}.inc_wage`, business: `${s}.inc_business`, property: `${s}.inc_property`, transfer: `${s}.inc_transfer`, businessCost: `${s}.inc_business_cost`, ledger: '0', size: `${n}.size` });
-  // New households.
-  await tx.execute(`INSERT INTO household_keys (household_number, county_code, household_id)
-                    SELECT household_number, county_code, id FROM stage_h WHERE existing_id IS NULL ORDER BY household_number COLLATE "C"`);
+  // New households. No insert here has an ON CONFLICT clause (a 户编号 or 证件号码 taken
+  // twice fails a unique key, and the caller lists it), so a bulk load may rebuild the keys too;
+  // person_keys and household_incomes keep theirs when an upsert may meet existing rows.
+  await withBulkIndexes(tx, 'household_keys', newH, bulkRows, (bulk) => tx.execute(`INSERT INTO household_keys (household_number, county_code, household_id)
+                    SELECT household_number, county_code, id FROM stage_h WHERE existing_id IS NULL ${bulk ? '' : 'ORDER BY household_number COLLATE "C"'}`), true);
   const created = await withBulkIndexes(tx, 'households', newH, bulkRows, () => tx.execute(
     `INSERT INTO households (county_code, id, ${hCols.join(', ')}, member_count, member_names, income_year, per_capita_net, created_by, updated_by)
      SELECT s.county_code, s.id, ${hCols.map((c) => 's.' + c).join(', ')}, n.size, n.names, s.inc_year,
             CASE WHEN s.inc_year IS NOT NULL THEN ${perCapita('s', 'n')} END, $1::uuid, $1::uuid
        FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number WHERE s.existing_id IS NULL`, [ctx.actor.id],
-  ));
+  ), true);
   // Existing households (upsert): mark those whose fields differ, record before/after, update.
   if (existing) await tx.execute(
     `UPDATE stage_h s SET changed = true FROM households h
@@ -466,7 +468,7 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
   // New members (of new and of existing households).
   await withBulkIndexes(tx, 'members', newM, bulkRows, () => tx.execute(
     `INSERT INTO members (county_code, id, household_id, ${mCols.join(', ')}) ${memberRows}`,
-  ));
+  ), true);
   if (existing) await tx.execute(
     `INSERT INTO change_events (county_code, id, household_id, member_id, entity, action, before, after, user_id, username, source, request_id)
      SELECT m.county_code, tuopin_uuidv7(), m.household_id, m.id, 'member', 'create', NULL,
@@ -475,14 +477,17 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
   );
   // A new household's people cannot be in person_keys (DUPLICATE_PERSON was checked above, or
   // is left to this insert's unique key), so a plain INSERT does; ON CONFLICT's speculative
-  // insertion costs twice as much per row. Rows go in key order for the index's sake; "C" sorts
-  // these digit strings in the same order as the database's collation, several times faster
-  // (byte comparison with abbreviated keys instead of strcoll).
-  await tx.execute(
+  // insertion costs twice as much per row. Rows go in key order for the index's sake (unless the
+  // key is rebuilt after); "C" sorts these digit strings in the same order as the database's
+  // collation, several times faster (byte comparison with abbreviated keys instead of strcoll).
+  // With every household new, no person can be in person_keys either (the checks list anyone
+  // who is) and the key may be rebuilt.
+  const onConflict = upsert && existing > 0;
+  await withBulkIndexes(tx, 'person_keys', newM, bulkRows, (bulk) => tx.execute(
     `INSERT INTO person_keys (id_number, county_code, household_id, member_id)
-     SELECT id_number, county_code, household_id, id FROM (${memberRows}) m ORDER BY id_number COLLATE "C"
-     ${upsert ? 'ON CONFLICT (id_number) DO UPDATE SET county_code = EXCLUDED.county_code, household_id = EXCLUDED.household_id, member_id = EXCLUDED.member_id' : ''}`,
-  );
+     SELECT id_number, county_code, household_id, id FROM (${memberRows}) m ${bulk ? '' : 'ORDER BY id_number COLLATE "C"'}
+     ${onConflict ? 'ON CONFLICT (id_number) DO UPDATE SET county_code = EXCLUDED.county_code, household_id = EXCLUDED.household_id, member_id = EXCLUDED.member_id' : ''}`,
+  ), !onConflict);
   // Households that only changed in their members still move to a new version.
   if (existing) await tx.execute(
     `UPDATE households h SET version = h.version + 1, updated_at = now(), updated_by = $1
@@ -500,21 +505,22 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
             ${jsonOf('s', hCols).slice(0, -1)}, 'members', n.size),
             $1, $2, $3, $4
        FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number WHERE s.existing_id IS NULL`, params,
-  ));
+  ), true);
   // Income of the year given, per household, with the household size from the file; per-capita net
-  // by the registry's one rule (income.ts), keeping what a ledger added to an existing year.
+  // by the registry's one rule (income.ts), keeping what a ledger added to an existing year. New
+  // households have no income rows yet: without existing ones, a plain insert.
   const iCols = I_KEYS.map((k) => INCOME_COLUMNS[k]);
-  await tx.execute(
+  await withBulkIndexes(tx, 'household_incomes', newH, bulkRows, () => tx.execute(
     `INSERT INTO household_incomes (county_code, household_id, ${iCols.join(', ')}, household_size, per_capita_net, updated_at)
      SELECT s.county_code, COALESCE(s.existing_id, s.id), ${iCols.map((c) => `s.inc_${c}`).join(', ')}, n.size,
             ${perCapitaNetSql({ wage: 's.inc_wage', business: 's.inc_business', property: 's.inc_property', transfer: 's.inc_transfer', businessCost: 's.inc_business_cost', ledger: '0', size: 'n.size' })}, now()
        FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number
       WHERE s.inc_year IS NOT NULL
-     ON CONFLICT (county_code, household_id, year) DO UPDATE SET
+     ${existing ? `ON CONFLICT (county_code, household_id, year) DO UPDATE SET
        ${iCols.filter((c) => c !== 'year').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
        household_size = EXCLUDED.household_size, updated_at = now(),
-       per_capita_net = ${perCapitaNetSql({ wage: 'EXCLUDED.wage', business: 'EXCLUDED.business', property: 'EXCLUDED.property', transfer: 'EXCLUDED.transfer', businessCost: 'EXCLUDED.business_cost', ledger: 'household_incomes.ledger_income', size: 'EXCLUDED.household_size' })}`,
-  );
+       per_capita_net = ${perCapitaNetSql({ wage: 'EXCLUDED.wage', business: 'EXCLUDED.business', property: 'EXCLUDED.property', transfer: 'EXCLUDED.transfer', businessCost: 'EXCLUDED.business_cost', ledger: 'household_incomes.ledger_income', size: 'EXCLUDED.household_size' })}` : ''}`,
+  ), !existing);
   // Existing households' list facts, after their members and income changed above.
   if (!existing) return { created, updated: 0, unchanged: 0 };
   await tx.execute(factsUpdateSql('SELECT county_code, existing_id FROM stage_h WHERE existing_id IS NOT NULL'));
@@ -528,15 +534,27 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
 /**
  * Runs a bulk insert into `table`; when it adds many rows relative to the table's size, the
  * table's secondary (non-unique) indexes are dropped first and rebuilt after, exactly as they
- * were defined, in the same transaction. Unique indexes stay: they are what keeps 户编号 and
- * 证件号码 unique. The drop holds the table's exclusive lock until the import commits, which is
- * why this is kept for loads at least a quarter the size of the table.
+ * were defined, in the same transaction. One index build sorts once; a million index insertions
+ * descend the tree a million times (the trigram index on names most of all).
+ *
+ * With `keys`, the primary key and unique constraints go the same way: the caller promises the
+ * insert has no ON CONFLICT clause (which needs the key's index). Re-adding a key checks it over
+ * the whole table, so a duplicate fails the rebuild with the same unique_violation (23505) an
+ * insert would raise; keys are rebuilt before the other indexes, so that failure comes first.
+ *
+ * The drop takes the table's exclusive lock and holds it until the import commits (writers of
+ * the table wait, readers too), which is why this is kept for loads at least a quarter the size
+ * of the table.
  */
-async function withBulkIndexes<T>(tx: Queryable, table: string, rows: number, minRows: number, insert: () => Promise<T>): Promise<T> {
+async function withBulkIndexes<T>(tx: Queryable, table: string, rows: number, minRows: number, insert: (bulk: boolean) => Promise<T>, keys = false): Promise<T> {
   const [{ existing }] = (await tx.query<{ existing: number }>(
     `SELECT greatest(reltuples, 0)::float8 AS existing FROM pg_class WHERE oid = $1::regclass`, [table],
   )) as [{ existing: number }];
-  if (rows < minRows || rows * 4 < existing) return insert();
+  if (rows < minRows || rows * 4 < existing) return insert(false);
+  const constraints = keys ? await tx.query<{ name: string; def: string }>(
+    `SELECT quote_ident(conname) AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
+      WHERE conrelid = $1::regclass AND contype IN ('p', 'u') ORDER BY contype, conname`, [table],
+  ) : [];
   const indexes = await tx.query<{ name: string; def: string }>(
     `SELECT quote_ident(c.relname) AS name, pg_get_indexdef(i.indexrelid) AS def
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
@@ -544,8 +562,13 @@ async function withBulkIndexes<T>(tx: Queryable, table: string, rows: number, mi
         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
       ORDER BY c.relname`, [table],
   );
+  const t = quoteIdent(table);
+  if (constraints.length) await tx.execute(`ALTER TABLE ${t} ${constraints.map((k) => `DROP CONSTRAINT ${k.name}`).join(', ')}`);
   if (indexes.length) await tx.execute(`DROP INDEX ${indexes.map((x) => x.name).join(', ')}`);
-  const result = await insert();
+  const result = await insert(true);
+  for (const k of constraints) await tx.execute(`ALTER TABLE ${t} ADD CONSTRAINT ${k.name} ${k.def}`);
   for (const x of indexes) await tx.execute(x.def);
   return result;
 }
+
+const quoteIdent = (name: string) => '"' + name.replace(/"/g, '""') + '"';

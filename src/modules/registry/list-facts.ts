@@ -46,12 +46,17 @@ export async function refreshHouseholdFacts(tx: Queryable, county: string, ids: 
  * written in key order, so two transactions touching the same keys never deadlock.
  */
 export function countDeltaSql(rows: string): string {
+  // The rows are summed by township and the whole key first (an import's 260k households fall
+  // into some 60k such groups), so the causes are spread out once a group instead of once a row.
   return `INSERT INTO household_counts AS c (county_code, township_code, poverty_status, category, cause, households)
-    SELECT d.county_code, substr(d.village_code, 1, 9) || '000', d.poverty_status, d.category, k.cause, sum(d.sign)::int
-      FROM (${rows}) d (sign, county_code, village_code, poverty_status, category, main_cause, other_causes)
-     CROSS JOIN LATERAL (SELECT '' AS cause UNION SELECT d.main_cause UNION SELECT unnest(d.other_causes)) k
+    SELECT g.county_code, g.township_code, g.poverty_status, g.category, k.cause, sum(g.sign)::int
+      FROM (SELECT d.county_code, substr(d.village_code, 1, 9) || '000' AS township_code, d.poverty_status, d.category,
+                   d.main_cause, d.other_causes, sum(d.sign) AS sign
+              FROM (${rows}) d (sign, county_code, village_code, poverty_status, category, main_cause, other_causes)
+             GROUP BY 1, 2, 3, 4, 5, 6) g
+     CROSS JOIN LATERAL (SELECT '' AS cause UNION SELECT g.main_cause UNION SELECT unnest(g.other_causes)) k
      GROUP BY 1, 2, 3, 4, 5
-    HAVING sum(d.sign) <> 0
+    HAVING sum(g.sign) <> 0
      ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT (county_code, township_code, poverty_status, category, cause)
     DO UPDATE SET households = c.households + EXCLUDED.households`;
