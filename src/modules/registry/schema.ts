@@ -82,7 +82,7 @@ export const households = pgTable(
     index('households_status_idx').on(t.countyCode, t.povertyStatus),
     // One index per list sort key, ending in the tie-breaker, so a sorted page is an index walk.
     index('households_list_village_idx').on(t.villageCode, t.householdNumber),
-    index('households_list_county_number_idx').on(t.countyCode, t.householdNumber),
+    // (county_code, household_number): households_number_uq serves that sort.
     index('households_list_year_idx').on(t.identificationYear, t.householdNumber),
     index('households_list_status_idx').on(t.povertyStatus, t.householdNumber),
     index('households_list_members_idx').on(t.memberCount, t.householdNumber),
@@ -160,7 +160,8 @@ export const members = pgTable(
     index('members_id_idx').on(t.id),
     index('members_household_idx').on(t.countyCode, t.householdId),
     index('members_id_number_idx').on(t.idNumber),
-    index('members_name_idx').on(t.name),
+    // No index on name: the list's name search goes through households.member_names (below), and
+    // nothing looks a member up by name (migration 0013 dropped the unused btree and trigram ones).
   ],
 );
 
