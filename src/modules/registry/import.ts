@@ -37,7 +37,7 @@ export interface ImportOptions {
    * A table's secondary indexes are dropped before a bulk insert and rebuilt after it (in the
    * same transaction) when the rows inserted are at least this many and at least a quarter of
    * the rows already there: one index build is several times faster than a million index
-   * insertions (the trigram index on names most of all). Default 20,000.
+   * insertions (the GIN index on member names most of all). Default 20,000.
    */
   bulkIndexRows?: number;
   /**
@@ -535,7 +535,7 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
  * Runs a bulk insert into `table`; when it adds many rows relative to the table's size, the
  * table's secondary (non-unique) indexes are dropped first and rebuilt after, exactly as they
  * were defined, in the same transaction. One index build sorts once; a million index insertions
- * descend the tree a million times (the trigram index on names most of all).
+ * descend the tree a million times (the GIN index on member names most of all).
  *
  * With `keys`, the primary key and unique constraints go the same way: the caller promises the
  * insert has no ON CONFLICT clause (which needs the key's index). Re-adding a key checks it over
