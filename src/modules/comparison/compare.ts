@@ -19,8 +19,8 @@ import { todayCn } from '../../domain/dates.js';
  * Department data comparison, set-based: the file is streamed into a temporary staging table by
  * COPY (stage.ts: a plain .csv line whose fields are already in their staged form goes as
  * written; any other row is normalised by parseRow, and rejected rows are listed), matched to the
- * registry's members by the normalised ID number in SQL, and every rule is one INSERT … SELECT
- * over that match into a temporary table of findings, which is then upserted into
+ * registry's members by the normalised ID number in SQL once, and every rule reads that match in
+ * the same statement, which writes a temporary table of findings, then upserted into
  * comparison_findings (unique per county, code, ID number and rule key, so a re-run updates
  * instead of duplicating). Open findings of the same kind and year within the uploader's scope
  * that this dataset no longer shows are closed.
@@ -252,6 +252,10 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
   await tx.execute('SET LOCAL default_statistics_target = 10');
   await tx.execute('ANALYZE cmp_stage');
   await tx.execute('RESET default_statistics_target');
+  // The statement below costs more than jit_above_cost, so PostgreSQL would spend tens of
+  // milliseconds compiling its expressions, more than they save; it is I/O and join bound. (A
+  // no-op on PGlite, which has no JIT.) Only for this transaction.
+  await tx.execute('SET LOCAL jit = off');
   mark('analyze');
   // Households whose members are not compared: removed (已剔除) or outside the uploader's scope. A
   // small set in practice, so the match below is one hash join of the file with members plus an
@@ -264,121 +268,146 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
      SELECT h.county_code, h.id FROM households h WHERE h.poverty_status = '已剔除' OR NOT (${scope})`, sp,
   );
   const [{ excluded }] = (await tx.query<{ excluded: boolean }>('SELECT EXISTS (SELECT 1 FROM cmp_excl) AS excluded')) as [{ excluded: boolean }];
-  // The file's rows matched to registered members: not materialised; each rule below reads it with
-  // its own conditions on the file's columns, which the planner applies to cmp_stage before the join.
-  const REG = `(SELECT s.*, m.county_code AS m_county, m.id AS m_id, m.household_id AS m_household, m.name AS m_name, m.health AS m_health,
-            m.disability_grade AS m_grade, m.dibao AS m_dibao, NULL::text AS h_number, NULL::varchar(12) AS h_village
-       FROM cmp_stage s JOIN members m ON m.id_number = s.id_number AND m.left_at IS NULL
-      ${excluded ? 'WHERE NOT EXISTS (SELECT 1 FROM cmp_excl x WHERE x.id = m.household_id AND x.county_code = m.county_code)' : ''})`;
-  await tx.execute(`CREATE TEMP TABLE cmp_found (county_code varchar(6), household_id uuid, household_number text, village_code varchar(12),
-    member_id uuid, id_number varchar(18), name text, code text, rule_key text, year int, evidence jsonb) ON COMMIT DROP`);
+  const notExcluded = excluded ? 'WHERE NOT EXISTS (SELECT 1 FROM cmp_excl x WHERE x.id = m.household_id AND x.county_code = m.county_code)' : '';
 
-  const [{ matched, renamed }] = (await tx.query<{ matched: number; renamed: number }>(
-    `SELECT count(*)::int AS matched, count(*) FILTER (WHERE r.name IS DISTINCT FROM r.m_name)::int AS renamed FROM ${REG} r`,
-  )) as [{ matched: number; renamed: number }];
-  mark('match (count)');
-  const issues: RowIssue[] = renamed === 0 ? [] : (await tx.query<{ row: number; name: string; id_number: string }>(
-    `SELECT r.row, r.name, r.id_number FROM ${REG} r WHERE r.name IS DISTINCT FROM r.m_name ORDER BY r.row LIMIT ${MAX_LISTED}`,
-  )).map((r) => ({
-    row: r.row, column: '姓名', value: r.name, code: 'NAME_MISMATCH',
-    message: `证件号码 ${r.id_number.slice(0, 6)}********${r.id_number.slice(14)} 在建档立卡中登记的姓名与文件中的「${r.name}」不一致，请核实`,
-  }));
-
-  mark('name check');
-  // The evidence row, built only for the rows that produce a finding: the file's columns as normalised, and the row number.
-  const shown = (c: ColSpec) => (c.type === 'num' ? `trim_scale(r.${c.key})::text` : c.type === 'int' || c.type === 'date' ? `r.${c.key}::text` : `r.${c.key}`);
-  const ev = `jsonb_build_object('${ID_HEADER}', r.id_number, '${NAME_HEADER}', r.name, ${a.present.map((c) => `'${c.header}', ${shown(c)}`).join(', ')}${a.present.length ? ', ' : ''}'行号', r.row)`;
+  // The rules. A row rule is a condition on the file's columns (`stage`, null for every row) and
+  // maybe one on the member's (`member`); each gives at most one finding per person (the first row
+  // in `order`). The medical rules add up a person's settlements per year. Every rule reads the
+  // one match below; DIBAO_NOT_REGISTERED reads the file's rows that match no compared member.
+  interface RowRule { code: FindingCode; stage: string | null; member?: string; order?: string; extra?: string }
+  const rowRules: RowRule[] = [];
+  const groupRules: { code: FindingCode; cond: string }[] = [];
+  let dibaoNotRegistered: EffectiveRule | null = null;
   const Y = a.year;
   const active = `(r.start_date IS NULL OR r.start_date <= DATE ${lit(a.refDate)}) AND (r.end_date IS NULL OR r.end_date >= DATE ${lit(a.refDate)})`;
-  const rowRule = async (code: FindingCode, where: string, order = 'r.row', extra = '') => {
-    await tx.execute(
-      `INSERT INTO cmp_found SELECT DISTINCT ON (r.id_number) r.m_county, r.m_household, r.h_number, r.h_village, r.m_id, r.id_number, r.name,
-              '${code}', '${code}:${Y}', ${Y}, ${ev}${extra ? ` || ${extra}` : ''}
-         FROM ${REG} r WHERE ${where} ORDER BY r.id_number, ${order}`,
-    );
-  };
   for (const rule of a.rules) {
     const p = rule.params;
-    switch (rule.id) {
+    const code = rule.id;
+    switch (code) {
       case 'DECEASED': case 'MOVED_OUT': case 'IMPRISONED': case 'MISSING':
-        await rowRule(rule.id, `r.status = ${lit(p.status)}`, 'r.change_date DESC NULLS LAST, r.row');
+        rowRules.push({ code, stage: `r.status = ${lit(p.status)}`, order: 'r.change_date DESC NULLS LAST, r.row' });
         break;
       case 'PUBLIC_PAYROLL':
-        await rowRule(rule.id, 'TRUE');
+        rowRules.push({ code, stage: null });
         break;
       case 'VEHICLE':
-        await rowRule(rule.id, `r.price >= ${num(p.minPrice)} AND NOT (r.vehicle_type LIKE ANY (${likeAny(p.farmTypes)}))`, 'r.price DESC, r.row');
+        rowRules.push({ code, stage: `r.price >= ${num(p.minPrice)} AND NOT (r.vehicle_type LIKE ANY (${likeAny(p.farmTypes)}))`, order: 'r.price DESC, r.row' });
         break;
       case 'BUSINESS':
-        await rowRule(rule.id, `r.status = ANY (${lit(p.statuses)})`);
+        rowRules.push({ code, stage: `r.status = ANY (${lit(p.statuses)})` });
         break;
       case 'PROPERTY':
-        await rowRule(rule.id, `r.house_use LIKE ANY (${likeAny(p.uses)})`);
+        rowRules.push({ code, stage: `r.house_use LIKE ANY (${likeAny(p.uses)})` });
         break;
       case 'DROPOUT':
-        await rowRule(rule.id, `r.stage LIKE ANY (${likeAny(p.stages)}) AND r.status = ANY (${lit(p.statuses)})`);
+        rowRules.push({ code, stage: `r.stage LIKE ANY (${likeAny(p.stages)}) AND r.status = ANY (${lit(p.statuses)})` });
         break;
       case 'UNINSURED':
-        await rowRule(rule.id, `r.status = ANY (${lit(p.statuses)})`);
+        rowRules.push({ code, stage: `r.status = ANY (${lit(p.statuses)})` });
         break;
       case 'PENSION_GAP':
-        await rowRule(rule.id, `r.status = ANY (${lit(p.statuses)}) AND (${Y} - substr(r.id_number, 7, 4)::int) BETWEEN ${num(p.minAge)} AND ${num(p.maxAge)}`,
-          'r.row', `jsonb_build_object('年龄', ${Y} - substr(r.id_number, 7, 4)::int)`);
+        rowRules.push({ code, stage: `r.status = ANY (${lit(p.statuses)}) AND (${Y} - substr(r.id_number, 7, 4)::int) BETWEEN ${num(p.minAge)} AND ${num(p.maxAge)}`,
+          extra: `jsonb_build_object('年龄', ${Y} - substr(r.id_number, 7, 4)::int)` });
         break;
       case 'DIBAO_MISMATCH':
-        await rowRule(rule.id, `r.assistance = ${lit(p.assistance)} AND ${active} AND r.m_dibao IS NOT TRUE`, 'r.row',
-          `jsonb_build_object('登记是否享受低保', CASE WHEN r.m_dibao IS FALSE THEN '否' ELSE '未填' END)`);
+        rowRules.push({ code, stage: `r.assistance = ${lit(p.assistance)} AND ${active}`, member: 'r.m_dibao IS NOT TRUE',
+          extra: `jsonb_build_object('登记是否享受低保', CASE WHEN r.m_dibao IS FALSE THEN '否' ELSE '未填' END)` });
         break;
-      case 'DIBAO_NOT_REGISTERED': {
-        const fp: unknown[] = [];
-        const route = ROUTE_SQL('x');
-        const fscope = scopeSql(ctx.actor, route, fp);
-        await tx.execute(
-          `INSERT INTO cmp_found SELECT * FROM (
-             SELECT DISTINCT ON (r.id_number)
-                    CASE WHEN left(r.id_number, 6) = ANY (${lit(LANZHOU_COUNTIES)}) THEN left(r.id_number, 6) ELSE '${OUTSIDE_COUNTY}' END AS county_code,
-                    NULL::uuid AS household_id, NULL::text AS household_number, NULL::varchar(12) AS village_code, NULL::uuid AS member_id,
-                    r.id_number, r.name, 'DIBAO_NOT_REGISTERED' AS code, 'DIBAO_NOT_REGISTERED:${Y}' AS rule_key, ${Y} AS year, ${ev} AS evidence
-               FROM cmp_stage r
-              WHERE r.assistance = ${lit(p.assistance)} AND r.dibao_class = ANY (${lit(p.classes)}) AND ${active}
-                AND NOT EXISTS (SELECT 1 FROM members m JOIN households h ON h.county_code = m.county_code AND h.id = m.household_id
-                                 WHERE m.id_number = r.id_number AND m.left_at IS NULL AND h.poverty_status <> '已剔除')
-              ORDER BY r.id_number, r.row) x
-            WHERE ${fscope}`, fp,
-        );
+      case 'DIBAO_NOT_REGISTERED':
+        dibaoNotRegistered = rule;
         break;
-      }
       case 'DISABILITY_UNRECORDED':
-        await rowRule(rule.id, `(r.m_health IS DISTINCT FROM '残疾' OR r.m_grade IS DISTINCT FROM r.grade)`, 'r.row',
-          `jsonb_build_object('登记健康状况', COALESCE(r.m_health, '未填'), '登记残疾等级', COALESCE(r.m_grade, '未填'))`);
+        rowRules.push({ code, stage: null, member: `(r.m_health IS DISTINCT FROM '残疾' OR r.m_grade IS DISTINCT FROM r.grade)`,
+          extra: `jsonb_build_object('登记健康状况', COALESCE(r.m_health, '未填'), '登记残疾等级', COALESCE(r.m_grade, '未填'))` });
         break;
       case 'LOAN_OVERDUE':
-        await rowRule(rule.id, `r.overdue_days > ${num(p.overdueDaysOver)}`, 'r.overdue_days DESC, r.row');
+        rowRules.push({ code, stage: `r.overdue_days > ${num(p.overdueDaysOver)}`, order: 'r.overdue_days DESC, r.row' });
         break;
       case 'LOAN_MISUSE':
-        await rowRule(rule.id, `r.purpose LIKE ANY (${likeAny(p.uses)})`);
+        rowRules.push({ code, stage: `r.purpose LIKE ANY (${likeAny(p.uses)})` });
         break;
-      case 'MEDICAL_BURDEN': case 'REIMBURSEMENT_LOW': {
-        const cond = rule.id === 'MEDICAL_BURDEN'
-          ? `g.oop > ${num(p.maxOutOfPocket)}`
-          : `g.policy > 0 AND g.paid < ${num(p.minRatio)} * g.policy`;
-        await tx.execute(
-          `INSERT INTO cmp_found
-           SELECT g.m_county, g.m_household, g.h_number, g.h_village, g.m_id, g.id_number, g.name, '${rule.id}', '${rule.id}:' || g.y, g.y,
-                  jsonb_build_object('结算年度', g.y, '个人自付合计', g.oop, '政策范围内费用合计', g.policy, '三重保障支付合计', g.paid,
-                                     '实际报销比例', CASE WHEN g.policy > 0 THEN round(g.paid / g.policy, 4) END, '结算记录', g.rows)
-             FROM (SELECT r.id_number, COALESCE(r.settle_year, ${Y}) AS y, r.m_county, r.m_household, r.h_number, r.h_village, r.m_id, min(r.name) AS name,
-                          sum(r.out_of_pocket) AS oop, sum(r.policy_cost) AS policy, sum(r.basic_paid + r.serious_paid + r.aid_paid) AS paid,
-                          jsonb_agg(${ev} ORDER BY r.row) AS rows
-                     FROM ${REG} r GROUP BY 1, 2, 3, 4, 5, 6, 7) g
-            WHERE ${cond}`,
-        );
+      case 'MEDICAL_BURDEN':
+        groupRules.push({ code, cond: `g.oop > ${num(p.maxOutOfPocket)}` });
         break;
-      }
+      case 'REIMBURSEMENT_LOW':
+        groupRules.push({ code, cond: `g.policy > 0 AND g.paid < ${num(p.minRatio)} * g.policy` });
+        break;
     }
   }
 
-  mark('rules');
+  // The evidence row, built only for the rows that produce a finding: the file's columns as normalised, and the row number.
+  const shown = (c: ColSpec) => (c.type === 'num' ? `trim_scale(r.${c.key})::text` : c.type === 'int' || c.type === 'date' ? `r.${c.key}::text` : `r.${c.key}`);
+  const ev = `jsonb_build_object('${ID_HEADER}', r.id_number, '${NAME_HEADER}', r.name, ${a.present.map((c) => `'${c.header}', ${shown(c)}`).join(', ')}${a.present.length ? ', ' : ''}'行号', r.row)`;
+
+  // The match, once: the file's rows joined with the compared members by ID number. A row is a
+  // candidate (_hit) when some rule's condition on the file's columns holds (every row for a kind
+  // with a rule on every row); the flag is computed once per row (OFFSET 0 keeps the subquery from
+  // being flattened into each CASE). Only a candidate carries its columns and its member's out of
+  // the join; the others carry just the ID number and name in (the join key, the name check) and
+  // two flags out.
+  const hitSql = groupRules.length || rowRules.some((r) => r.stage === null) ? 'TRUE'
+    : rowRules.length ? rowRules.map((r) => `(${r.stage})`).join(' OR ') : 'FALSE';
+  const fileCols = ['row', ...KIND_SPECS[a.kind].columns.map((c) => c.key)];
+  const memberSql = rowRules.map((r) => r.member ?? '').join(' ');
+  const memberCols = ([['m_health', 'health'], ['m_grade', 'disability_grade'], ['m_dibao', 'dibao']] as const).filter(([k]) => memberSql.includes(`r.${k}`));
+  const candidate = (alias: string, v: string, as: string) => `CASE WHEN ${alias}._hit THEN ${v} END AS ${as}`;
+  const J = `SELECT s._hit, s._name IS DISTINCT FROM m.name AS _renamed,
+         ${[candidate('s', 'm.county_code', 'm_county'), candidate('s', 'm.id', 'm_id'), candidate('s', 'm.household_id', 'm_household'), ...memberCols.map(([k, c]) => candidate('s', `m.${c}`, k))].join(', ')},
+         ${['id_number', 'name', ...fileCols].map((c) => `s.${c}`).join(', ')}
+    FROM (SELECT r._hit, r.id_number AS _key, r.name AS _name, ${['id_number', 'name', ...fileCols].map((c) => candidate('r', `r.${c}`, c)).join(', ')}
+            FROM (SELECT r.*, (${hitSql}) AS _hit FROM cmp_stage r OFFSET 0) r) s
+    JOIN members m ON m.id_number = s._key AND m.left_at IS NULL
+   ${notExcluded}`;
+
+  const P: unknown[] = [];
+  const branches: string[] = [];
+  for (const r of rowRules) {
+    branches.push(`(SELECT DISTINCT ON (r.id_number) r.m_county, r.m_household, r.m_id, r.id_number, r.name, '${r.code}', '${r.code}:${Y}', ${Y},
+              ${ev}${r.extra ? ` || ${r.extra}` : ''}
+         FROM j r WHERE r._hit AND ${r.stage ?? 'TRUE'} AND ${r.member ?? 'TRUE'} ORDER BY r.id_number, ${r.order ?? 'r.row'})`);
+  }
+  for (const g of groupRules) {
+    branches.push(`SELECT g.m_county, g.m_household, g.m_id, g.id_number, g.name, '${g.code}', '${g.code}:' || g.y, g.y,
+              jsonb_build_object('结算年度', g.y, '个人自付合计', g.oop, '政策范围内费用合计', g.policy, '三重保障支付合计', g.paid,
+                                 '实际报销比例', CASE WHEN g.policy > 0 THEN round(g.paid / g.policy, 4) END, '结算记录', g.rows)
+         FROM g WHERE ${g.cond}`);
+  }
+  if (dibaoNotRegistered) {
+    const p = dibaoNotRegistered.params;
+    const fscope = scopeSql(ctx.actor, ROUTE_SQL('x'), P);
+    branches.push(`SELECT x.county_code, NULL::uuid, NULL::uuid, x.id_number, x.name, 'DIBAO_NOT_REGISTERED', 'DIBAO_NOT_REGISTERED:${Y}', ${Y}, x.evidence FROM (
+         SELECT DISTINCT ON (r.id_number)
+                CASE WHEN left(r.id_number, 6) = ANY (${lit(LANZHOU_COUNTIES)}) THEN left(r.id_number, 6) ELSE '${OUTSIDE_COUNTY}' END AS county_code,
+                NULL::varchar(12) AS village_code, r.id_number, r.name, ${ev} AS evidence
+           FROM cmp_stage r
+          WHERE r.assistance = ${lit(p.assistance)} AND r.dibao_class = ANY (${lit(p.classes)}) AND ${active}
+            AND NOT EXISTS (SELECT 1 FROM members m JOIN households h ON h.county_code = m.county_code AND h.id = m.household_id
+                             WHERE m.id_number = r.id_number AND m.left_at IS NULL AND h.poverty_status <> '已剔除')
+          ORDER BY r.id_number, r.row) x
+        WHERE ${fscope}`);
+  }
+
+  // The match and every rule in one statement: `j` is read by the counts and by each rule, so
+  // PostgreSQL keeps it (narrow but for the candidates) instead of joining once for the counts and
+  // once more per rule. The findings go to a temporary table, so that the upsert below is planned
+  // knowing how many there are.
+  await tx.execute(`CREATE TEMP TABLE cmp_found (county_code varchar(6), household_id uuid, member_id uuid, id_number varchar(18), name text,
+    code text, rule_key text, year int, evidence jsonb) ON COMMIT DROP`);
+  const ins = branches.length === 0 ? '' : `,
+    ${groupRules.length ? `g AS (SELECT r.id_number, COALESCE(r.settle_year, ${Y}) AS y, r.m_county, r.m_household, r.m_id, min(r.name) AS name,
+                 sum(r.out_of_pocket) AS oop, sum(r.policy_cost) AS policy, sum(r.basic_paid + r.serious_paid + r.aid_paid) AS paid,
+                 jsonb_agg(${ev} ORDER BY r.row) AS rows
+            FROM j r WHERE r._hit GROUP BY 1, 2, 3, 4, 5),` : ''}
+    ins AS (INSERT INTO cmp_found
+      ${branches.join('\n      UNION ALL\n      ')})`;
+  const matchSql = `WITH j AS (${J})${ins}
+     SELECT count(*)::int AS matched, count(*) FILTER (WHERE _renamed)::int AS renamed FROM j`;
+  const [{ matched, renamed }] = (await tx.query<{ matched: number; renamed: number }>(matchSql, P)) as [{ matched: number; renamed: number }];
+  mark('match + rules');
+
+  // The findings upserted into comparison_findings (unique per county, code, ID number and rule
+  // key, so a re-run updates instead of duplicating; new ids from one newId() and the row's
+  // ordinal). Households are joined only for the findings.
   const ruleJson: Record<string, unknown> = {};
   const opens: Record<string, string> = {};
   for (const r of a.rules) {
@@ -403,6 +432,14 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
     [a.kind, JSON.stringify(ruleJson), JSON.stringify(opens), datasetId, ids.prefix, ids.base],
   );
   mark('upsert findings');
+  const issues: RowIssue[] = renamed === 0 ? [] : (await tx.query<{ row: number; name: string; id_number: string }>(
+    `SELECT s.row, s.name, s.id_number FROM cmp_stage s JOIN members m ON m.id_number = s.id_number AND m.left_at IS NULL
+      ${notExcluded} ${notExcluded ? 'AND' : 'WHERE'} s.name IS DISTINCT FROM m.name ORDER BY s.row LIMIT ${MAX_LISTED}`,
+  )).map((r) => ({
+    row: r.row, column: '姓名', value: r.name, code: 'NAME_MISMATCH',
+    message: `证件号码 ${r.id_number.slice(0, 6)}********${r.id_number.slice(14)} 在建档立卡中登记的姓名与文件中的「${r.name}」不一致，请核实`,
+  }));
+  mark('name check');
   const cp: unknown[] = [a.kind, a.year, datasetId];
   const closeScope = scopeSql(ctx.actor, ROUTE_SQL('f'), cp);
   const closed = await tx.execute(
