@@ -102,8 +102,8 @@ export function candidatesSql(scopeWhere: string): string {
   c AS (
   SELECT p.county_code, p.id AS household_id, p.village_code, 'INCOME_BELOW_MONITORING_LINE' AS rule, 'INCOME_BELOW_MONITORING_LINE:' || $1::int AS rule_key,
          $2::date AS first_seen,
-         format('%s年人均纯收入%s元，低于防返贫监测线%s元', $1::int, trim_scale(i.per_capita_net), trim_scale($4::numeric)) AS explanation,
-         jsonb_build_object('year', $1::int, 'perCapitaNet', i.per_capita_net, 'monitoringLine', $4::numeric, 'householdSize', i.household_size) AS facts,
+         $1::int || '年人均纯收入' || trim_scale(i.per_capita_net) || '元，低于防返贫监测线' || trim_scale($4::numeric) || '元' AS explanation,
+         ('{"year": ' || $1::int || ', "perCapitaNet": ' || i.per_capita_net || ', "monitoringLine": ' || $4::numeric || ', "householdSize": ' || i.household_size || '}')::jsonb AS facts,
          NULL::uuid AS clue_id, p.monitoring_identified_at AS identified_at
     FROM pop p JOIN household_incomes i ON i.county_code = p.county_code AND i.household_id = p.id AND i.year = $1::int
    WHERE $4::numeric IS NOT NULL AND i.per_capita_net < $4::numeric
