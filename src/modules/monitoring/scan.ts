@@ -203,6 +203,11 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
     // its expressions, more than they then save over 75k candidate rows; the scan is I/O and
     // index-insert bound. (A no-op on PGlite, which has no JIT.) Only for this transaction.
     await tx.execute('SET LOCAL jit = off');
+    // On PGlite a temporary file (the population and the candidates kept for the insert, the
+    // update and the counts, hash batches) is written and read through the WASM file system, which
+    // cost ~0.3 s of a 75k-warning scan at the default 4 MB; 32 MB keeps them in memory. (On a
+    // server the spill is cheap and the larger hash tables were no faster, so it keeps its default.)
+    if (tx.engine === 'pglite') await tx.execute("SET LOCAL work_mem = '32MB'");
     // One scan at a time: the scan is the only writer of new warnings, so with this lock a
     // candidate without a warning in the statement's snapshot is new for certain, and is written
     // with a plain INSERT (no speculative insertion per row).
