@@ -265,6 +265,19 @@ describe('monitoring scan', () => {
   it('a dismissed warning stays dismissed on re-scan; filters and scope hold', async () => {
     const w = (await ok('village1', 'GET', '/api/monitoring/warnings?rule=DROPOUT')).items[0];
     expect((await req('other-county', 'POST', `/api/monitoring/warnings/${w.id}/resolve`, { decision: 'dismissed', resolution: '已复学', version: w.version })).statusCode).toBe(404);
+    // Found by its key (county, id) whatever the caller's level: the city office probes each
+    // county (a stale version shows it found the row), a helper sees it only while paired with
+    // the household, an id that is no warning is not found.
+    const stale = { decision: 'dismissed', resolution: '已复学', version: w.version + 1 };
+    expect((await req('city', 'POST', `/api/monitoring/warnings/${w.id}/resolve`, stale)).json().code).toBe('STALE_VERSION');
+    expect((await req('helper1', 'POST', `/api/monitoring/warnings/${w.id}/resolve`, stale)).statusCode).toBe(404);
+    const cadreId = '0190a000-0000-7000-8000-00000000c1d1';
+    await t.db.execute(`INSERT INTO cadres (id, name, unit, user_id, region_code) SELECT $1, '帮扶干部', '县扶贫办', id, $2 FROM users WHERE username = 'helper1'`, [cadreId, V1]);
+    await t.db.execute(`INSERT INTO pairings (county_code, id, household_id, cadre_id, from_date) VALUES ($1, $2, $3, $4, '2020-01-01')`, [V1.slice(0, 6), '0190a000-0000-7000-8000-00000000c1d2', w.householdId, cadreId]);
+    expect((await req('helper1', 'POST', `/api/monitoring/warnings/${w.id}/resolve`, stale)).json().code).toBe('STALE_VERSION');
+    await t.db.execute('DELETE FROM pairings WHERE cadre_id = $1', [cadreId]);
+    await t.db.execute('DELETE FROM cadres WHERE id = $1', [cadreId]);
+    expect((await req('county', 'POST', '/api/monitoring/warnings/0190a000-0000-7000-8000-000000000000/resolve', { decision: 'dismissed', resolution: '已复学', version: 1 })).statusCode).toBe(404);
     await ok('village1', 'POST', `/api/monitoring/warnings/${w.id}/resolve`, { decision: 'dismissed', resolution: '核实已复学', version: w.version }, 200);
     expect((await req('village1', 'POST', `/api/monitoring/warnings/${w.id}/resolve`, { decision: 'dismissed', resolution: '核实已复学', version: w.version })).statusCode).toBe(409);
     const afterDismissal = await ok('county', 'POST', '/api/monitoring/scan', { year: 2021 }, 200);

@@ -102,8 +102,8 @@ export function candidatesSql(scopeWhere: string): string {
   c AS (
   SELECT p.county_code, p.id AS household_id, p.village_code, 'INCOME_BELOW_MONITORING_LINE' AS rule, 'INCOME_BELOW_MONITORING_LINE:' || $1::int AS rule_key,
          $2::date AS first_seen,
-         format('%s年人均纯收入%s元，低于防返贫监测线%s元', $1::int, trim_scale(i.per_capita_net), trim_scale($4::numeric)) AS explanation,
-         jsonb_build_object('year', $1::int, 'perCapitaNet', i.per_capita_net, 'monitoringLine', $4::numeric, 'householdSize', i.household_size) AS facts,
+         $1::int || '年人均纯收入' || trim_scale(i.per_capita_net) || '元，低于防返贫监测线' || trim_scale($4::numeric) || '元' AS explanation,
+         ('{"year": ' || $1::int || ', "perCapitaNet": ' || i.per_capita_net || ', "monitoringLine": ' || $4::numeric || ', "householdSize": ' || i.household_size || '}')::jsonb AS facts,
          NULL::uuid AS clue_id, p.monitoring_identified_at AS identified_at
     FROM pop p JOIN household_incomes i ON i.county_code = p.county_code AND i.household_id = p.id AND i.year = $1::int
    WHERE $4::numeric IS NOT NULL AND i.per_capita_net < $4::numeric
@@ -203,6 +203,11 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
     // its expressions, more than they then save over 75k candidate rows; the scan is I/O and
     // index-insert bound. (A no-op on PGlite, which has no JIT.) Only for this transaction.
     await tx.execute('SET LOCAL jit = off');
+    // On PGlite a temporary file (the population and the candidates kept for the insert, the
+    // update and the counts, hash batches) is written and read through the WASM file system, which
+    // cost ~0.3 s of a 75k-warning scan at the default 4 MB; 32 MB keeps them in memory. (On a
+    // server the spill is cheap and the larger hash tables were no faster, so it keeps its default.)
+    if (tx.engine === 'pglite') await tx.execute("SET LOCAL work_mem = '32MB'");
     // One scan at a time: the scan is the only writer of new warnings, so with this lock a
     // candidate without a warning in the statement's snapshot is new for certain, and is written
     // with a plain INSERT (no speculative insertion per row).
@@ -213,7 +218,10 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
     // costs about what reading costs. The population count for the summary comes from the same pass.
     // So do the open and overdue counts: those of the warnings as they stood (the statement's
     // snapshot) plus those of the new ones (new warnings are open; an update changes neither status
-    // nor first_seen), instead of counting the whole table again after writing it.
+    // nor first_seen), instead of counting the whole table again after writing it. The inserted
+    // count is that of j's new rows: ins and upd run to completion whether or not the final
+    // select reads them, and ins inserts every new row or fails the statement (no ON CONFLICT),
+    // so neither returns rows to be kept and counted again.
     const n = scopeParams.length;
     // New warnings' ids: one newId() and the row's ordinal (no random draw per row).
     const ids = idRange();
@@ -237,22 +245,17 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
          INSERT INTO monitoring_warnings (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, clue_id, scan_id)
          SELECT j.county_code, ${idRangeSql(n + 3, n + 4)}, j.household_id, j.village_code, j.rule, j.rule_key, CASE WHEN j.clue_id IS NULL THEN 'scan' ELSE 'clue' END,
                 j.explanation, j.facts, j.first_seen, j.clue_id, $${n + 1}::uuid
-           FROM j WHERE j.is_new
-         RETURNING rule),
+           FROM j WHERE j.is_new),
        upd AS (
          UPDATE monitoring_warnings w SET last_seen_at = now(), scan_id = $${n + 1}::uuid, facts = j.facts, explanation = j.explanation
            FROM j
           WHERE j.write AND NOT j.is_new AND w.county_code = j.county_code AND w.household_id = j.household_id AND w.rule_key = j.rule_key
-            AND (w.facts IS DISTINCT FROM j.facts OR w.explanation IS DISTINCT FROM j.explanation)
-         RETURNING 1)
+            AND (w.facts IS DISTINCT FROM j.facts OR w.explanation IS DISTINCT FROM j.explanation))
        SELECT 'pop' AS kind, NULL AS rule, count(*)::int AS candidates, 0 AS inserted, 0 AS overdue FROM pop
        UNION ALL
        SELECT 'status', NULL, b.open, 0, b.overdue FROM before b
        UNION ALL
-       SELECT 'rule', x.rule, sum(x.candidates)::int, sum(x.inserted)::int, sum(x.overdue)::int
-         FROM (SELECT j.rule, count(*) AS candidates, 0 AS inserted, count(*) FILTER (WHERE j.is_new AND ${overdueNew}) AS overdue FROM j GROUP BY j.rule
-               UNION ALL SELECT ins.rule, 0, count(*), 0 FROM ins GROUP BY ins.rule) x
-        GROUP BY x.rule`,
+       SELECT 'rule', j.rule, count(*)::int, count(*) FILTER (WHERE j.is_new)::int, count(*) FILTER (WHERE j.is_new AND ${overdueNew})::int FROM j GROUP BY j.rule`,
       [...scopeParams, scanId, days, ids.prefix, ids.base],
     );
     const counts = new Map<string, { new: number; seen: number }>();
@@ -271,14 +274,14 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
     const range = significantPrefix(ctx.actor.regionCode) === '' ? null : subtreeRange(ctx.actor.regionCode);
     const findings = await confirmedRiskFindings(tx, range);
     if (findings.length) {
-      const rows = await tx.query<{ rule: string; inserted: boolean; id: string }>(
+      const rows = await tx.query<{ rule: string; inserted: boolean; county_code: string; id: string }>(
         `INSERT INTO monitoring_warnings AS w (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, finding_id, scan_id)
          SELECT f.county_code, tuopin_uuidv7(), f.household_id, f.village_code, 'COMPARISON', 'COMPARISON:' || f.code || ':' || f.rule_key, 'comparison', f.explanation, f.facts, f.first_seen, f.finding_id, $2::uuid
            FROM jsonb_to_recordset($1::jsonb) AS f(county_code text, household_id uuid, village_code text, code text, rule_key text, explanation text, facts jsonb, first_seen date, finding_id uuid)
            JOIN households h ON h.county_code = f.county_code AND h.id = f.household_id AND h.poverty_status <> '已剔除'
          ON CONFLICT (county_code, household_id, rule_key) DO UPDATE SET last_seen_at = now(), scan_id = EXCLUDED.scan_id, facts = EXCLUDED.facts
           WHERE w.facts IS DISTINCT FROM EXCLUDED.facts
-         RETURNING w.rule, (xmax = 0) AS inserted, w.id`,
+         RETURNING w.rule, (xmax = 0) AS inserted, w.county_code, w.id`,
         [JSON.stringify(findings.map((f) => ({
           county_code: f.countyCode, household_id: f.householdId, village_code: f.villageCode, code: f.code, rule_key: f.ruleKey, finding_id: f.id, first_seen: f.firstSeen,
           explanation: `数据比对线索经核实属实：${f.title}（${f.code}，${f.ruleKey}）${f.reason ? `；核实意见：${f.reason}` : ''}`,
@@ -289,14 +292,14 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
       const inserted = Math.min(rows.filter((r) => r.inserted).length, findings.length);
       counts.set('COMPARISON', { new: inserted, seen: findings.length - inserted });
       // The new ones join the open and overdue counts (an update changes neither status nor first_seen).
-      const added = rows.filter((r) => r.inserted).map((r) => r.id);
+      const added = rows.filter((r) => r.inserted);
       if (added.length) {
         const a = (await tx.query<{ open: number; overdue: number }>(
           `SELECT count(*) FILTER (WHERE w.status = 'open')::int AS open,
                   count(*) FILTER (WHERE w.status = 'open' AND w.first_seen + $2::int < $3::date
                                    AND (h.monitoring_identified_at IS NULL OR h.monitoring_identified_at < w.first_seen))::int AS overdue
              FROM monitoring_warnings w JOIN households h ON h.county_code = w.county_code AND h.id = w.household_id
-            WHERE w.id = ANY($1::uuid[])`, [added, days, asOf]))[0]!;
+            WHERE (w.county_code, w.id) IN (SELECT * FROM unnest($1::varchar[], $4::uuid[]))`, [added.map((r) => r.county_code), days, asOf, added.map((r) => r.id)]))[0]!;
         status.open += a.open;
         status.overdue += a.overdue;
       }

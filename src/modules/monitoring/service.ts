@@ -10,7 +10,7 @@ import {
 } from '../../domain/monitoring/risk.js';
 import { MissingStandardError, requireStandard } from '../../domain/standards.js';
 import { assertCan } from '../access/policy.js';
-import { actorCovers, scopeSql, subtreeRange } from '../access/scope.js';
+import { actorCovers, scopeSql, significantPrefix, subtreeRange } from '../access/scope.js';
 import { scopedHousehold } from '../assistance/common.js';
 import { latestAssessments } from '../assistance/lianbuchou.js';
 import { getStandards } from './standards.js';
@@ -422,6 +422,30 @@ export async function listWarnings(ctx: Ctx, q: WarningQuery): Promise<{ total: 
   };
 }
 
+/**
+ * The counties where a warning named by its id alone may be, as a subquery for
+ * `w.county_code IN (…)`, so that it is found through the primary key (county_code, id): warnings
+ * have no index on id alone (each index costs the scan's inserts). A caller whose region is a
+ * county or below has one; anyone else (a city or province office, a helper cadre, whose scope is
+ * the paired households) probes each county that has warnings, found by a loose scan of the key's
+ * first column (one index descent per county, within the caller's region).
+ */
+function warningCounties(ctx: Ctx, params: unknown[]): string {
+  const prefix = significantPrefix(ctx.actor.regionCode);
+  if (ctx.actor.role !== 'helper' && prefix.length >= 6) {
+    params.push(prefix.slice(0, 6));
+    return `SELECT $${params.length}::varchar`;
+  }
+  const p = ctx.actor.role === 'helper' ? '' : prefix;
+  params.push(p.padEnd(6, '0'), p.padEnd(6, '9'));
+  const [lo, hi] = [`$${params.length - 1}`, `$${params.length}`];
+  return `WITH RECURSIVE cc(code) AS (
+            SELECT min(county_code) FROM monitoring_warnings WHERE county_code BETWEEN ${lo} AND ${hi}
+            UNION ALL
+            SELECT (SELECT min(county_code) FROM monitoring_warnings WHERE county_code > cc.code AND county_code <= ${hi}) FROM cc WHERE cc.code IS NOT NULL)
+          SELECT code FROM cc WHERE code IS NOT NULL`;
+}
+
 /** A warning answered (handled: a measure or a monitoring proposal) or judged no risk (dismissed), with the reason. */
 export async function resolveWarning(ctx: Ctx, id: string, input: { decision: 'handled' | 'dismissed'; resolution: string; version: number }): Promise<void> {
   assertCan(ctx.actor, 'monitoring.write');
@@ -430,8 +454,9 @@ export async function resolveWarning(ctx: Ctx, id: string, input: { decision: 'h
   await ctx.db.transaction(async (tx) => {
     const p: unknown[] = [];
     const sc = listScope(ctx, 'w', p);
+    const counties = warningCounties(ctx, p);
     p.push(id);
-    const r = (await tx.query<Row>(`SELECT w.* FROM monitoring_warnings w WHERE ${sc} AND w.id = $${p.length} FOR UPDATE`, p))[0];
+    const r = (await tx.query<Row>(`SELECT w.* FROM monitoring_warnings w WHERE ${sc} AND w.county_code IN (${counties}) AND w.id = $${p.length} FOR UPDATE`, p))[0];
     if (!r) throw new NotFoundError();
     if (r.version !== input.version) throw new ConflictError('该预警已被他人处理，请刷新后重试', { currentVersion: r.version }, 'STALE_VERSION');
     if (r.status !== 'open') throw new ConflictError('该预警已处置', { status: r.status }, 'NOT_OPEN');
