@@ -6,7 +6,7 @@ import readline from 'node:readline';
 import { systemCtx } from '../src/core/context.js';
 import { openAndPrepare } from '../src/server/bootstrap.js';
 import { importRegions } from '../src/modules/regions/service.js';
-import { importRegistry } from '../src/modules/registry/import.js';
+import { importRegistry, keysAndIndexes } from '../src/modules/registry/import.js';
 import { demoVillages } from '../src/modules/registry/demo/generate.js';
 
 const [mode, dataDir, files] = process.argv.slice(2) as [string, string, string];
@@ -56,13 +56,10 @@ if (mode === 'copy') {
       const copy = `floor_${table}`;
       await tx.execute(`CREATE TABLE ${copy} (LIKE ${table} INCLUDING DEFAULTS)`);
       await tx.execute(`INSERT INTO ${copy} SELECT * FROM ${table}${table === 'change_events' ? ` WHERE action = 'create'` : ''}`);
-      for (const k of await tx.query<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype IN ('p', 'u')`, [table])) {
-        await tx.execute(`ALTER TABLE ${copy} ADD ${k.def}`);
-      }
-      for (const x of await tx.query<{ def: string }>(
-        `SELECT pg_get_indexdef(i.indexrelid) AS def FROM pg_index i WHERE i.indrelid = $1::regclass
-            AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`, [table],
-      )) await tx.execute(x.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON (\S+\.)?\S+ /, `CREATE $1INDEX ON ${copy} `));
+      // The same keys and indexes an import's bulk path sets aside and rebuilds.
+      const { constraints, indexes } = await keysAndIndexes(tx, table);
+      for (const k of constraints) await tx.execute(`ALTER TABLE ${copy} ADD ${k.def}`);
+      for (const x of indexes) await tx.execute(x.def.replace(/^CREATE INDEX \S+ ON (\S+\.)?\S+ /, `CREATE INDEX ON ${copy} `));
     }
   });
   rows = imported.members;

@@ -508,7 +508,7 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
   ), true);
   // Income of the year given, per household, with the household size from the file; per-capita net
   // by the registry's one rule (income.ts), keeping what a ledger added to an existing year. New
-  // households have no income rows yet: without existing ones, a plain insert.
+  // households have no income rows yet: without existing ones (onConflict false), a plain insert.
   const iCols = I_KEYS.map((k) => INCOME_COLUMNS[k]);
   await withBulkIndexes(tx, 'household_incomes', newH, bulkRows, () => tx.execute(
     `INSERT INTO household_incomes (county_code, household_id, ${iCols.join(', ')}, household_size, per_capita_net, updated_at)
@@ -516,11 +516,11 @@ async function apply(tx: Queryable, ctx: Ctx, batchId: string, upsert: boolean, 
             ${perCapitaNetSql({ wage: 's.inc_wage', business: 's.inc_business', property: 's.inc_property', transfer: 's.inc_transfer', businessCost: 's.inc_business_cost', ledger: '0', size: 'n.size' })}, now()
        FROM stage_h s JOIN stage_n n ON n.household_number = s.household_number
       WHERE s.inc_year IS NOT NULL
-     ${existing ? `ON CONFLICT (county_code, household_id, year) DO UPDATE SET
+     ${onConflict ? `ON CONFLICT (county_code, household_id, year) DO UPDATE SET
        ${iCols.filter((c) => c !== 'year').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
        household_size = EXCLUDED.household_size, updated_at = now(),
        per_capita_net = ${perCapitaNetSql({ wage: 'EXCLUDED.wage', business: 'EXCLUDED.business', property: 'EXCLUDED.property', transfer: 'EXCLUDED.transfer', businessCost: 'EXCLUDED.business_cost', ledger: 'household_incomes.ledger_income', size: 'EXCLUDED.household_size' })}` : ''}`,
-  ), !existing);
+  ), !onConflict);
   // Existing households' list facts, after their members and income changed above.
   if (!existing) return { created, updated: 0, unchanged: 0 };
   await tx.execute(factsUpdateSql('SELECT county_code, existing_id FROM stage_h WHERE existing_id IS NOT NULL'));
@@ -551,17 +551,8 @@ async function withBulkIndexes<T>(tx: Queryable, table: string, rows: number, mi
     `SELECT greatest(reltuples, 0)::float8 AS existing FROM pg_class WHERE oid = $1::regclass`, [table],
   )) as [{ existing: number }];
   if (rows < minRows || rows * 4 < existing) return insert(false);
-  const constraints = keys ? await tx.query<{ name: string; def: string }>(
-    `SELECT quote_ident(conname) AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
-      WHERE conrelid = $1::regclass AND contype IN ('p', 'u') ORDER BY contype, conname`, [table],
-  ) : [];
-  const indexes = await tx.query<{ name: string; def: string }>(
-    `SELECT quote_ident(c.relname) AS name, pg_get_indexdef(i.indexrelid) AS def
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-      WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
-        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
-      ORDER BY c.relname`, [table],
-  );
+  const { constraints: all, indexes } = await keysAndIndexes(tx, table);
+  const constraints = keys ? all : [];
   const t = quoteIdent(table);
   if (constraints.length) await tx.execute(`ALTER TABLE ${t} ${constraints.map((k) => `DROP CONSTRAINT ${k.name}`).join(', ')}`);
   if (indexes.length) await tx.execute(`DROP INDEX ${indexes.map((x) => x.name).join(', ')}`);
@@ -572,3 +563,22 @@ async function withBulkIndexes<T>(tx: Queryable, table: string, rows: number, mi
 }
 
 const quoteIdent = (name: string) => '"' + name.replace(/"/g, '""') + '"';
+
+/**
+ * A table's primary and unique keys (name and ADD CONSTRAINT definition) and its other indexes
+ * (name and CREATE INDEX statement), as a bulk load sets them aside and rebuilds them.
+ */
+export async function keysAndIndexes(tx: Queryable, table: string): Promise<{ constraints: { name: string; def: string }[]; indexes: { name: string; def: string }[] }> {
+  const constraints = await tx.query<{ name: string; def: string }>(
+    `SELECT quote_ident(conname) AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
+      WHERE conrelid = $1::regclass AND contype IN ('p', 'u') ORDER BY contype, conname`, [table],
+  );
+  const indexes = await tx.query<{ name: string; def: string }>(
+    `SELECT quote_ident(c.relname) AS name, pg_get_indexdef(i.indexrelid) AS def
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+      ORDER BY c.relname`, [table],
+  );
+  return { constraints, indexes };
+}

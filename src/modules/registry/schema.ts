@@ -160,8 +160,9 @@ export const members = pgTable(
     index('members_id_idx').on(t.id),
     index('members_household_idx').on(t.countyCode, t.householdId),
     index('members_id_number_idx').on(t.idNumber),
-    // No index on name: the list's name search goes through households.member_names (below), and
-    // nothing looks a member up by name (migration 0013 dropped the unused btree and trigram ones).
+    // No index on name: the list's name search goes through households.member_names (its GIN
+    // index households_list_name_chars_idx), and nothing looks a member up by name (migration
+    // 0013 dropped the unused btree and trigram ones).
   ],
 );
 
