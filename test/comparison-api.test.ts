@@ -174,6 +174,21 @@ describe('comparison API', () => {
     expect((await verify('cmp-village', id, { decision: 'dismiss', reason: '再核' })).statusCode).toBe(409);
   });
 
+  it('a finding about someone from outside Lanzhou (county 000000, routed to the city): the city lists it; a county gets 404 for it by id, the city (which does not verify) 403', async () => {
+    const beijing = outsider('19700101', '110105');
+    const file = writeCsv(path.join(dir, 'dibao-outside.csv'), ['证件号码', '姓名', '救助类别', '低保类别', '月保障金额', '起始日期', '终止日期'],
+      [[beijing.id, beijing.name, '低保', '一类', 500, '2018-01-01', '']]);
+    const up = await upload('cmp-dept', file, { ...fields, kind: 'dibao' });
+    expect(up.statusCode, up.body).toBe(201);
+    const items = (await get('cmp-city', '/api/comparison/findings?code=DIBAO_NOT_REGISTERED')).json().items as { id: string; countyCode: string; version: number }[];
+    expect(items).toEqual([expect.objectContaining({ countyCode: '000000' })]);
+    const id = items[0]!.id;
+    expect((await verify('cmp-yuzhong', id, { decision: 'dismiss', reason: '不在本县' })).statusCode).toBe(404);
+    expect((await verify('cmp-village', id, { decision: 'dismiss', reason: '不在本村' })).statusCode).toBe(404);
+    expect((await verify('cmp-city', id, { decision: 'dismiss', reason: '户籍在北京' })).statusCode).toBe(403);
+    expect((await get('cmp-city', '/api/comparison/findings?code=DIBAO_NOT_REGISTERED')).json().items).toEqual([expect.objectContaining({ id, status: 'open' })]);
+  });
+
   it('GET /api/comparison/summary: 401 anonymous; by kind, code and region one level down; 404 outside the scope', async () => {
     expect((await get(null, '/api/comparison/summary')).statusCode).toBe(401);
     const city = await get('cmp-city', '/api/comparison/summary');

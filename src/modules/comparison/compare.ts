@@ -248,6 +248,9 @@ export const ROUTE_SQL = (alias: string) =>
 async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareResult> {
   const datasetId = newId();
   mark('stage (read + parse + COPY)');
+  // One comparison of a kind at a time, from here to commit: the findings it meets, inserts and
+  // closes are the kind's (the file was read and staged before, in parallel with any other).
+  await tx.execute('SELECT pg_advisory_xact_lock(7420600, hashtext($1))', [a.kind]);
   // A small sample is enough for the plans below (row count, the rule columns' selectivity).
   await tx.execute('SET LOCAL default_statistics_target = 10');
   await tx.execute('ANALYZE cmp_stage');
@@ -268,7 +271,7 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
      SELECT h.county_code, h.id FROM households h WHERE h.poverty_status = '已剔除' OR NOT (${scope})`, sp,
   );
   const [{ excluded }] = (await tx.query<{ excluded: boolean }>('SELECT EXISTS (SELECT 1 FROM cmp_excl) AS excluded')) as [{ excluded: boolean }];
-  const notExcluded = excluded ? 'WHERE NOT EXISTS (SELECT 1 FROM cmp_excl x WHERE x.id = m.household_id AND x.county_code = m.county_code)' : '';
+  const compared = excluded ? 'NOT EXISTS (SELECT 1 FROM cmp_excl x WHERE x.id = m.household_id AND x.county_code = m.county_code)' : 'TRUE';
 
   // The rules. A row rule is a condition on the file's columns (`stage`, null for every row) and
   // maybe one on the member's (`member`); each gives at most one finding per person (the first row
@@ -339,32 +342,33 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
   const shown = (c: ColSpec) => (c.type === 'num' ? `trim_scale(r.${c.key})::text` : c.type === 'int' || c.type === 'date' ? `r.${c.key}::text` : `r.${c.key}`);
   const ev = `jsonb_build_object('${ID_HEADER}', r.id_number, '${NAME_HEADER}', r.name, ${a.present.map((c) => `'${c.header}', ${shown(c)}`).join(', ')}${a.present.length ? ', ' : ''}'行号', r.row)`;
 
-  // The match, once: the file's rows joined with the compared members by ID number. A row is a
-  // candidate (_hit) when some rule's condition on the file's columns holds (every row for a kind
-  // with a rule on every row); the flag is computed once per row (OFFSET 0 keeps the subquery from
-  // being flattened into each CASE). Only a candidate carries its columns and its member's out of
-  // the join; the others carry just the ID number and name in (the join key, the name check) and
-  // two flags out.
+  // The match: the file's rows joined with the compared members by ID number. Only the rows some
+  // rule's condition on the file's columns holds for (candidates: every row for a kind with a rule
+  // on every row) go on to the rules, with their columns and their member's, in `j`. When that is
+  // every row, `j` also gives the counts (matched, names that differ); otherwise the counts come
+  // from a narrow join of their own (ID number and name), so `j`, which every rule reads, holds
+  // only the candidates: keeping all of a 1M-row match for a few percent of candidates cost more
+  // than joining twice.
   const hitSql = groupRules.length || rowRules.some((r) => r.stage === null) ? 'TRUE'
     : rowRules.length ? rowRules.map((r) => `(${r.stage})`).join(' OR ') : 'FALSE';
+  const everyRow = hitSql === 'TRUE';
   const fileCols = ['row', ...KIND_SPECS[a.kind].columns.map((c) => c.key)];
   const memberSql = rowRules.map((r) => r.member ?? '').join(' ');
   const memberCols = ([['m_health', 'health'], ['m_grade', 'disability_grade'], ['m_dibao', 'dibao']] as const).filter(([k]) => memberSql.includes(`r.${k}`));
-  const candidate = (alias: string, v: string, as: string) => `CASE WHEN ${alias}._hit THEN ${v} END AS ${as}`;
-  const J = `SELECT s._hit, s._name IS DISTINCT FROM m.name AS _renamed,
-         ${[candidate('s', 'm.county_code', 'm_county'), candidate('s', 'm.id', 'm_id'), candidate('s', 'm.household_id', 'm_household'), ...memberCols.map(([k, c]) => candidate('s', `m.${c}`, k))].join(', ')},
-         ${['id_number', 'name', ...fileCols].map((c) => `s.${c}`).join(', ')}
-    FROM (SELECT r._hit, r.id_number AS _key, r.name AS _name, ${['id_number', 'name', ...fileCols].map((c) => candidate('r', `r.${c}`, c)).join(', ')}
-            FROM (SELECT r.*, (${hitSql}) AS _hit FROM cmp_stage r OFFSET 0) r) s
-    JOIN members m ON m.id_number = s._key AND m.left_at IS NULL
-   ${notExcluded}`;
+  const J = `SELECT ${everyRow ? 'r.name IS DISTINCT FROM m.name AS _renamed, ' : ''}m.county_code AS m_county, m.id AS m_id, m.household_id AS m_household,
+         ${[...memberCols.map(([k, c]) => `m.${c} AS ${k}`), ...['id_number', 'name', ...fileCols].map((c) => `r.${c}`)].join(', ')}
+    FROM cmp_stage r JOIN members m ON m.id_number = r.id_number AND m.left_at IS NULL
+   WHERE ${everyRow ? '' : `(${hitSql}) AND `}${compared}`;
+  const countSql = everyRow ? 'SELECT count(*)::int AS matched, count(*) FILTER (WHERE _renamed)::int AS renamed FROM j'
+    : `SELECT count(*)::int AS matched, count(*) FILTER (WHERE r.name IS DISTINCT FROM m.name)::int AS renamed
+         FROM cmp_stage r JOIN members m ON m.id_number = r.id_number AND m.left_at IS NULL WHERE ${compared}`;
 
   const P: unknown[] = [];
   const branches: string[] = [];
   for (const r of rowRules) {
     branches.push(`(SELECT DISTINCT ON (r.id_number) r.m_county, r.m_household, r.m_id, r.id_number, r.name, '${r.code}', '${r.code}:${Y}', ${Y},
               ${ev}${r.extra ? ` || ${r.extra}` : ''}
-         FROM j r WHERE r._hit AND ${r.stage ?? 'TRUE'} AND ${r.member ?? 'TRUE'} ORDER BY r.id_number, ${r.order ?? 'r.row'})`);
+         FROM j r WHERE ${r.stage ?? 'TRUE'} AND ${r.member ?? 'TRUE'} ORDER BY r.id_number, ${r.order ?? 'r.row'})`);
   }
   for (const g of groupRules) {
     branches.push(`SELECT g.m_county, g.m_household, g.m_id, g.id_number, g.name, '${g.code}', '${g.code}:' || g.y, g.y,
@@ -387,21 +391,20 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
         WHERE ${fscope}`);
   }
 
-  // The match and every rule in one statement: `j` is read by the counts and by each rule, so
-  // PostgreSQL keeps it (narrow but for the candidates) instead of joining once for the counts and
-  // once more per rule. The findings go to a temporary table, so that the upsert below is planned
-  // knowing how many there are.
+  // The match, the counts and every rule in one statement: `j` is read by each rule (and by the
+  // counts when every row is a candidate), so PostgreSQL keeps it instead of joining once per rule.
+  // The findings go to a temporary table, so that the insert below is planned knowing how many
+  // there are.
   await tx.execute(`CREATE TEMP TABLE cmp_found (county_code varchar(6), household_id uuid, member_id uuid, id_number varchar(18), name text,
     code text, rule_key text, year int, evidence jsonb) ON COMMIT DROP`);
   const ins = branches.length === 0 ? '' : `,
     ${groupRules.length ? `g AS (SELECT r.id_number, COALESCE(r.settle_year, ${Y}) AS y, r.m_county, r.m_household, r.m_id, min(r.name) AS name,
                  sum(r.out_of_pocket) AS oop, sum(r.policy_cost) AS policy, sum(r.basic_paid + r.serious_paid + r.aid_paid) AS paid,
                  jsonb_agg(${ev} ORDER BY r.row) AS rows
-            FROM j r WHERE r._hit GROUP BY 1, 2, 3, 4, 5),` : ''}
+            FROM j r GROUP BY 1, 2, 3, 4, 5),` : ''}
     ins AS (INSERT INTO cmp_found
       ${branches.join('\n      UNION ALL\n      ')})`;
-  const matchSql = `WITH j AS (${J})${ins}
-     SELECT count(*)::int AS matched, count(*) FILTER (WHERE _renamed)::int AS renamed FROM j`;
+  const matchSql = `WITH j AS (${J})${ins}\n     ${countSql}`;
   const [{ matched, renamed }] = (await tx.query<{ matched: number; renamed: number }>(matchSql, P)) as [{ matched: number; renamed: number }];
   mark('match + rules');
 
@@ -414,6 +417,10 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
     ruleJson[r.id] = { id: r.id, title: r.title, params: r.params, effectiveFrom: r.effectiveFrom, source: r.source };
     opens[r.id] = RULES[r.id].opens;
   }
+  // A kind compared for the first time has no findings to meet, so they are inserted without ON
+  // CONFLICT (whose speculative insertion costs a third more). The kind's lock, taken before the
+  // match, keeps another comparison of the kind from adding findings in between.
+  const [{ seen }] = (await tx.query<{ seen: boolean }>('SELECT EXISTS (SELECT 1 FROM comparison_datasets WHERE kind = $1) AS seen', [a.kind])) as [{ seen: boolean }];
   const ids = idRange();
   await tx.execute(
     `INSERT INTO comparison_findings AS f (county_code, id, kind, code, rule_key, year, id_number, name, household_id, household_number, member_id,
@@ -421,20 +428,20 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
      SELECT c.county_code, ${idRangeSql(5, 6)}, $1, c.code, c.rule_key, c.year, c.id_number, c.name, c.household_id, h.household_number, c.member_id,
             h.village_code, $2::jsonb -> c.code, c.evidence, 'open', $3::jsonb ->> c.code, $4, $4, $4
        FROM cmp_found c LEFT JOIN households h ON h.county_code = c.county_code AND h.id = c.household_id
-     ON CONFLICT (county_code, code, id_number, rule_key) DO UPDATE SET
+     ${seen ? `ON CONFLICT (county_code, code, id_number, rule_key) DO UPDATE SET
             evidence = EXCLUDED.evidence, rule = EXCLUDED.rule, name = EXCLUDED.name, household_id = EXCLUDED.household_id,
             household_number = EXCLUDED.household_number, member_id = EXCLUDED.member_id, village_code = EXCLUDED.village_code,
             last_dataset_id = EXCLUDED.last_dataset_id,
             status = CASE WHEN f.status = 'closed' THEN 'open' ELSE f.status END,
             closed_at = CASE WHEN f.status = 'closed' THEN NULL ELSE f.closed_at END,
             closed_by_dataset_id = CASE WHEN f.status = 'closed' THEN NULL ELSE f.closed_by_dataset_id END,
-            version = f.version + 1, updated_at = now()`,
+            version = f.version + 1, updated_at = now()` : ''}`,
     [a.kind, JSON.stringify(ruleJson), JSON.stringify(opens), datasetId, ids.prefix, ids.base],
   );
   mark('upsert findings');
   const issues: RowIssue[] = renamed === 0 ? [] : (await tx.query<{ row: number; name: string; id_number: string }>(
     `SELECT s.row, s.name, s.id_number FROM cmp_stage s JOIN members m ON m.id_number = s.id_number AND m.left_at IS NULL
-      ${notExcluded} ${notExcluded ? 'AND' : 'WHERE'} s.name IS DISTINCT FROM m.name ORDER BY s.row LIMIT ${MAX_LISTED}`,
+      WHERE ${compared} AND s.name IS DISTINCT FROM m.name ORDER BY s.row LIMIT ${MAX_LISTED}`,
   )).map((r) => ({
     row: r.row, column: '姓名', value: r.name, code: 'NAME_MISMATCH',
     message: `证件号码 ${r.id_number.slice(0, 6)}********${r.id_number.slice(14)} 在建档立卡中登记的姓名与文件中的「${r.name}」不一致，请核实`,

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 
 /**
@@ -114,9 +115,14 @@ export const comparisonFindings = pgTable(
   (t) => [
     primaryKey({ columns: [t.countyCode, t.id] }),
     unique('comparison_findings_key_uq').on(t.countyCode, t.code, t.idNumber, t.ruleKey),
-    index('comparison_findings_id_idx').on(t.id),
+    // No index on id alone: a finding named by id is found through the primary key
+    // (access/county-probe.ts). Each index costs every finding a comparison inserts (~40k for a
+    // 1M-row file).
     index('comparison_findings_status_idx').on(t.countyCode, t.status, t.kind),
-    index('comparison_findings_village_idx').on(t.villageCode),
+    // The monitoring scan reads the confirmed findings that open a warning by village (service.ts
+    // confirmedRiskFindings); the scoped lists go by the route (ROUTE_SQL), which this does not
+    // serve. Partial, so a comparison's new (open) findings do not enter it.
+    index('comparison_findings_risk_village_idx').on(t.villageCode).where(sql`status = 'confirmed' AND opens = 'monitoring-warning'`),
     index('comparison_findings_last_idx').on(t.lastDatasetId),
   ],
 );

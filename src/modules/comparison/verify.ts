@@ -4,7 +4,8 @@ import type { Queryable } from '../../core/db.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { PROPOSAL_TYPE_LABELS } from '../../domain/review/workflows.js';
 import { assertCan, can } from '../access/policy.js';
-import { actorCovers, scopeSql } from '../access/scope.js';
+import { countyProbeSql } from '../access/county-probe.js';
+import { actorCovers, scopeSql, significantPrefix } from '../access/scope.js';
 import { getRegion } from '../regions/service.js';
 import { createProposalTx } from '../review/proposals.js';
 import { openCandidate } from './candidates.js';
@@ -44,7 +45,13 @@ async function loadForUpdate(ctx: Ctx, tx: Queryable, id: string): Promise<Findi
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError();
   const params: unknown[] = [id];
   const scope = scopeSql(ctx.actor, ROUTE_SQL('f'), params);
-  const f = (await tx.query<Finding>(`SELECT ${FINDING_SELECT} FROM comparison_findings f WHERE f.id = $1 AND ${scope} FOR UPDATE`, params))[0];
+  // Through the primary key (findings have no index on id alone): a caller within one county looks
+  // there; anyone else in every county with findings (an outsider's finding has county 000000 and
+  // is routed to the city, so a city's caller may see it).
+  const prefix = significantPrefix(ctx.actor.regionCode);
+  const counties = countyProbeSql('comparison_findings', prefix.length >= 6 ? prefix : '', params);
+  const f = (await tx.query<Finding>(
+    `SELECT ${FINDING_SELECT} FROM comparison_findings f WHERE f.county_code IN (${counties}) AND f.id = $1 AND ${scope} FOR UPDATE`, params))[0];
   if (!f) throw new NotFoundError();
   return { ...f, rawIdNumber: f.idNumber, rawEvidence: f.evidence };
 }

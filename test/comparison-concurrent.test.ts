@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemCtx } from '../src/core/context.js';
+import { compareDataset } from '../src/modules/comparison/compare.js';
+import { testDb, type TestDb } from './support/db.js';
+import { seedVillages } from './support/factories.js';
+import { tmpDir } from './support/files.js';
+import { outsider, person, register, writeCsv } from './comparison.fixtures.js';
+
+// A kind's first comparison inserts its findings without ON CONFLICT (nothing to meet); two
+// comparisons of a kind that has none yet, started together, must still not fail or duplicate:
+// the second waits for the first (the kind's lock), then meets its findings.
+let t: TestDb;
+let dir: string;
+const a = person('19800707');
+const b = person('19800808');
+
+beforeAll(async () => {
+  t = await testDb();
+  await seedVillages(t.db);
+  dir = tmpDir('tuopin-cmp-conc-');
+  await register(t.db, dir, [a, b]);
+});
+afterAll(async () => {
+  await t?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('comparisons of one kind at the same time', () => {
+  it('two first comparisons of a kind started together both succeed; the findings are stored once and the later one meets them', async () => {
+    // 低保 rows of people outside the registry (identification candidates): enough findings that the
+    // first comparison is still writing them when the second looks for earlier ones.
+    const people = [a, b, ...Array.from({ length: 3000 }, (_, i) => outsider(`19${50 + (i % 40)}0101`, '620123'))];
+    const file = writeCsv(path.join(dir, 'dibao.csv'), ['证件号码', '姓名', '救助类别', '低保类别', '月保障金额', '起始日期', '终止日期'],
+      people.map((p) => [p.id, p.name, '低保', '一类', 500, '2018-01-01', '']));
+    const go = () => compareDataset(systemCtx(t.db), { path: file, kind: 'dibao', year: 2020, purpose: '测试比对', authorisation: '农户书面授权（测试）' });
+    const [r1, r2] = await Promise.all([go(), go()]);
+    if (!r1.ok || !r2.ok) throw new Error('rejected: ' + JSON.stringify([r1, r2].map((r) => (r.ok ? null : r.errors))));
+    // a and b are registered without 低保 recorded (DIBAO_MISMATCH); the others are candidates.
+    expect([r1.findings.new, r2.findings.new].sort((x, y) => x - y)).toEqual([0, 3002]);
+    expect([r1.findings.seen, r2.findings.seen].sort((x, y) => x - y)).toEqual([0, 3002]);
+    const rows = await t.db.query<{ code: string; n: number; v: number }>(
+      'SELECT code, count(*)::int AS n, min(version) AS v FROM comparison_findings GROUP BY code ORDER BY code');
+    expect(rows).toEqual([{ code: 'DIBAO_MISMATCH', n: 2, v: 2 }, { code: 'DIBAO_NOT_REGISTERED', n: 3000, v: 2 }]);
+  });
+});
