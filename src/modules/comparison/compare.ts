@@ -204,16 +204,21 @@ export async function compareDataset(ctx: Ctx, input: CompareInput): Promise<Com
       }
     };
     const present = spec.columns.filter((c) => map.index.has(c.header));
+    const datasetId = newId();
     return await ctx.db.transaction(async (tx) => {
-      await tx.execute(stager.createSql);
-      await tx.copyCsv('cmp_stage', stager.copyColumns, lines());
+      const stage = workTable(tx, 'cmp_stage', datasetId);
+      const excl = workTable(tx, 'cmp_excl', datasetId);
+      await tx.execute(`${stage.create} (${stager.columnsSql})${stage.onCommit}`);
+      await tx.copyCsv(stage.name, stager.copyColumns, lines());
       const c = stager.counts;
       input.onProgress?.(c.total);
       const hash = xlsxHash ?? hasher.digest('hex');
-      return runRules(tx, ctx, {
-        kind, year, refDate, rules, hash, fileName, purpose: input.purpose, authorisation: input.authorisation, columns, present,
+      const result = await runRules(tx, ctx, {
+        datasetId, stage: stage.name, excl, kind, year, refDate, rules, hash, fileName, purpose: input.purpose, authorisation: input.authorisation, columns, present,
         rejected: c.rejected, total: c.total, accepted: c.accepted, rejectedCount: c.rejectedCount,
       });
+      if (tx.engine === 'postgres') await tx.execute(`DROP TABLE ${stage.name}, ${excl.name}`);
+      return result;
     });
   } catch (e) {
     if (e instanceof TableFileError) return fileIssue(e);
@@ -223,7 +228,25 @@ export async function compareDataset(ctx: Ctx, input: CompareInput): Promise<Com
   }
 }
 
+/**
+ * A work table of one comparison (the staged file, the households not compared). On PostgreSQL an
+ * unlogged table of the comparison's own transaction, named by the dataset: invisible to others
+ * until commit, dropped before it, and gone with the transaction on any failure. Not a temporary
+ * table there, because parallel workers cannot read one, and the joins of the whole file with
+ * members are the comparison's largest steps. PGlite has no parallel query: a temporary table.
+ */
+function workTable(tx: Queryable, base: string, datasetId: string): { name: string; create: string; onCommit: string } {
+  if (tx.engine !== 'postgres') return { name: base, create: `CREATE TEMP TABLE ${base}`, onCommit: ' ON COMMIT DROP' };
+  const name = `${base}_${datasetId.replace(/-/g, '')}`;
+  return { name, create: `CREATE UNLOGGED TABLE ${name}`, onCommit: '' };
+}
+
 interface RunArgs {
+  datasetId: string;
+  /** cmp_excl's table (workTable). */
+  excl: { name: string; create: string; onCommit: string };
+  /** The staging table (the file's rows as normalised). */
+  stage: string;
   kind: Kind;
   year: number;
   refDate: string;
@@ -246,14 +269,14 @@ export const ROUTE_SQL = (alias: string) =>
   `COALESCE(${alias}.village_code, CASE WHEN ${alias}.county_code = '${OUTSIDE_COUNTY}' THEN '620100000000' ELSE ${alias}.county_code || '000000' END)`;
 
 async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareResult> {
-  const datasetId = newId();
+  const { datasetId, stage } = a;
   mark('stage (read + parse + COPY)');
   // One comparison of a kind at a time, from here to commit: the findings it meets, inserts and
   // closes are the kind's (the file was read and staged before, in parallel with any other).
   await tx.execute('SELECT pg_advisory_xact_lock(7420600, hashtext($1))', [a.kind]);
   // A small sample is enough for the plans below (row count, the rule columns' selectivity).
   await tx.execute('SET LOCAL default_statistics_target = 10');
-  await tx.execute('ANALYZE cmp_stage');
+  await tx.execute(`ANALYZE ${stage}`);
   await tx.execute('RESET default_statistics_target');
   // The statement below costs more than jit_above_cost, so PostgreSQL would spend tens of
   // milliseconds compiling its expressions, more than they save; it is I/O and join bound. (A
@@ -266,12 +289,13 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
   // rows that become findings.
   const sp: unknown[] = [];
   const scope = scopeSql(ctx.actor, 'h.village_code', sp);
+  const excl = a.excl.name;
   await tx.execute(
-    `CREATE TEMP TABLE cmp_excl ON COMMIT DROP AS
+    `${a.excl.create}${a.excl.onCommit} AS
      SELECT h.county_code, h.id FROM households h WHERE h.poverty_status = '已剔除' OR NOT (${scope})`, sp,
   );
-  const [{ excluded }] = (await tx.query<{ excluded: boolean }>('SELECT EXISTS (SELECT 1 FROM cmp_excl) AS excluded')) as [{ excluded: boolean }];
-  const compared = excluded ? 'NOT EXISTS (SELECT 1 FROM cmp_excl x WHERE x.id = m.household_id AND x.county_code = m.county_code)' : 'TRUE';
+  const [{ excluded }] = (await tx.query<{ excluded: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${excl}) AS excluded`)) as [{ excluded: boolean }];
+  const compared = excluded ? `NOT EXISTS (SELECT 1 FROM ${excl} x WHERE x.id = m.household_id AND x.county_code = m.county_code)` : 'TRUE';
 
   // The rules. A row rule is a condition on the file's columns (`stage`, null for every row) and
   // maybe one on the member's (`member`); each gives at most one finding per person (the first row
@@ -342,13 +366,13 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
   const shown = (c: ColSpec) => (c.type === 'num' ? `trim_scale(r.${c.key})::text` : c.type === 'int' || c.type === 'date' ? `r.${c.key}::text` : `r.${c.key}`);
   const ev = `jsonb_build_object('${ID_HEADER}', r.id_number, '${NAME_HEADER}', r.name, ${a.present.map((c) => `'${c.header}', ${shown(c)}`).join(', ')}${a.present.length ? ', ' : ''}'行号', r.row)`;
 
-  // The match: the file's rows joined with the compared members by ID number. Only the rows some
-  // rule's condition on the file's columns holds for (candidates: every row for a kind with a rule
-  // on every row) go on to the rules, with their columns and their member's, in `j`. When that is
-  // every row, `j` also gives the counts (matched, names that differ); otherwise the counts come
-  // from a narrow join of their own (ID number and name), so `j`, which every rule reads, holds
-  // only the candidates: keeping all of a 1M-row match for a few percent of candidates cost more
-  // than joining twice.
+  // The match: the file's rows joined with the compared members by ID number, kept in cmp_j for
+  // the rules, which all read it. Only the rows some rule's condition on the file's columns holds
+  // for (candidates: every row for a kind with a rule on every row) are kept, with their columns and
+  // their member's. When that is every row, cmp_j also gives the counts (matched, names that
+  // differ); otherwise the counts come from a narrow join of their own (ID number and name): keeping
+  // all of a 1M-row match for a few percent of candidates cost more than joining twice. Both joins
+  // are statements PostgreSQL may run with parallel workers (no data-modifying CTE).
   const hitSql = groupRules.length || rowRules.some((r) => r.stage === null) ? 'TRUE'
     : rowRules.length ? rowRules.map((r) => `(${r.stage})`).join(' OR ') : 'FALSE';
   const everyRow = hitSql === 'TRUE';
@@ -357,18 +381,18 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
   const memberCols = ([['m_health', 'health'], ['m_grade', 'disability_grade'], ['m_dibao', 'dibao']] as const).filter(([k]) => memberSql.includes(`r.${k}`));
   const J = `SELECT ${everyRow ? 'r.name IS DISTINCT FROM m.name AS _renamed, ' : ''}m.county_code AS m_county, m.id AS m_id, m.household_id AS m_household,
          ${[...memberCols.map(([k, c]) => `m.${c} AS ${k}`), ...['id_number', 'name', ...fileCols].map((c) => `r.${c}`)].join(', ')}
-    FROM cmp_stage r JOIN members m ON m.id_number = r.id_number AND m.left_at IS NULL
+    FROM ${stage} r JOIN members m ON m.id_number = r.id_number AND m.left_at IS NULL
    WHERE ${everyRow ? '' : `(${hitSql}) AND `}${compared}`;
-  const countSql = everyRow ? 'SELECT count(*)::int AS matched, count(*) FILTER (WHERE _renamed)::int AS renamed FROM j'
+  const countSql = everyRow ? 'SELECT count(*)::int AS matched, count(*) FILTER (WHERE _renamed)::int AS renamed FROM cmp_j'
     : `SELECT count(*)::int AS matched, count(*) FILTER (WHERE r.name IS DISTINCT FROM m.name)::int AS renamed
-         FROM cmp_stage r JOIN members m ON m.id_number = r.id_number AND m.left_at IS NULL WHERE ${compared}`;
+         FROM ${stage} r JOIN members m ON m.id_number = r.id_number AND m.left_at IS NULL WHERE ${compared}`;
 
   const P: unknown[] = [];
   const branches: string[] = [];
   for (const r of rowRules) {
     branches.push(`(SELECT DISTINCT ON (r.id_number) r.m_county, r.m_household, r.m_id, r.id_number, r.name, '${r.code}', '${r.code}:${Y}', ${Y},
               ${ev}${r.extra ? ` || ${r.extra}` : ''}
-         FROM j r WHERE ${r.stage ?? 'TRUE'} AND ${r.member ?? 'TRUE'} ORDER BY r.id_number, ${r.order ?? 'r.row'})`);
+         FROM cmp_j r WHERE ${r.stage ?? 'TRUE'} AND ${r.member ?? 'TRUE'} ORDER BY r.id_number, ${r.order ?? 'r.row'})`);
   }
   for (const g of groupRules) {
     branches.push(`SELECT g.m_county, g.m_household, g.m_id, g.id_number, g.name, '${g.code}', '${g.code}:' || g.y, g.y,
@@ -383,7 +407,7 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
          SELECT DISTINCT ON (r.id_number)
                 CASE WHEN left(r.id_number, 6) = ANY (${lit(LANZHOU_COUNTIES)}) THEN left(r.id_number, 6) ELSE '${OUTSIDE_COUNTY}' END AS county_code,
                 NULL::varchar(12) AS village_code, r.id_number, r.name, ${ev} AS evidence
-           FROM cmp_stage r
+           FROM ${stage} r
           WHERE r.assistance = ${lit(p.assistance)} AND r.dibao_class = ANY (${lit(p.classes)}) AND ${active}
             AND NOT EXISTS (SELECT 1 FROM members m JOIN households h ON h.county_code = m.county_code AND h.id = m.household_id
                              WHERE m.id_number = r.id_number AND m.left_at IS NULL AND h.poverty_status <> '已剔除')
@@ -391,26 +415,14 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
         WHERE ${fscope}`);
   }
 
-  // The match, the counts and every rule in one statement: `j` is read by each rule (and by the
-  // counts when every row is a candidate), so PostgreSQL keeps it instead of joining once per rule.
-  // The findings go to a temporary table, so that the insert below is planned knowing how many
-  // there are.
-  await tx.execute(`CREATE TEMP TABLE cmp_found (county_code varchar(6), household_id uuid, member_id uuid, id_number varchar(18), name text,
-    code text, rule_key text, year int, evidence jsonb) ON COMMIT DROP`);
-  const ins = branches.length === 0 ? '' : `,
-    ${groupRules.length ? `g AS (SELECT r.id_number, COALESCE(r.settle_year, ${Y}) AS y, r.m_county, r.m_household, r.m_id, min(r.name) AS name,
-                 sum(r.out_of_pocket) AS oop, sum(r.policy_cost) AS policy, sum(r.basic_paid + r.serious_paid + r.aid_paid) AS paid,
-                 jsonb_agg(${ev} ORDER BY r.row) AS rows
-            FROM j r GROUP BY 1, 2, 3, 4, 5),` : ''}
-    ins AS (INSERT INTO cmp_found
-      ${branches.join('\n      UNION ALL\n      ')})`;
-  const matchSql = `WITH j AS (${J})${ins}\n     ${countSql}`;
-  const [{ matched, renamed }] = (await tx.query<{ matched: number; renamed: number }>(matchSql, P)) as [{ matched: number; renamed: number }];
-  mark('match + rules');
+  await tx.execute(`CREATE TEMP TABLE cmp_j ON COMMIT DROP AS ${J}`);
+  mark('match');
+  const [{ matched, renamed }] = (await tx.query<{ matched: number; renamed: number }>(countSql)) as [{ matched: number; renamed: number }];
+  mark('counts of the match');
 
-  // The findings upserted into comparison_findings (unique per county, code, ID number and rule
-  // key, so a re-run updates instead of duplicating; new ids from one newId() and the row's
-  // ordinal). Households are joined only for the findings.
+  // Every rule in one statement, reading cmp_j, and its findings upserted into comparison_findings
+  // (unique per county, code, ID number and rule key, so a re-run updates instead of duplicating;
+  // new ids from one newId() and the row's ordinal). Households are joined only for the findings.
   const ruleJson: Record<string, unknown> = {};
   const opens: Record<string, string> = {};
   for (const r of a.rules) {
@@ -422,25 +434,34 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
   // match, keeps another comparison of the kind from adding findings in between.
   const [{ seen }] = (await tx.query<{ seen: boolean }>('SELECT EXISTS (SELECT 1 FROM comparison_datasets WHERE kind = $1) AS seen', [a.kind])) as [{ seen: boolean }];
   const ids = idRange();
-  await tx.execute(
-    `INSERT INTO comparison_findings AS f (county_code, id, kind, code, rule_key, year, id_number, name, household_id, household_number, member_id,
-            village_code, rule, evidence, status, opens, dataset_id, first_dataset_id, last_dataset_id)
-     SELECT c.county_code, ${idRangeSql(5, 6)}, $1, c.code, c.rule_key, c.year, c.id_number, c.name, c.household_id, h.household_number, c.member_id,
-            h.village_code, $2::jsonb -> c.code, c.evidence, 'open', $3::jsonb ->> c.code, $4, $4, $4
-       FROM cmp_found c LEFT JOIN households h ON h.county_code = c.county_code AND h.id = c.household_id
-     ${seen ? `ON CONFLICT (county_code, code, id_number, rule_key) DO UPDATE SET
-            evidence = EXCLUDED.evidence, rule = EXCLUDED.rule, name = EXCLUDED.name, household_id = EXCLUDED.household_id,
-            household_number = EXCLUDED.household_number, member_id = EXCLUDED.member_id, village_code = EXCLUDED.village_code,
-            last_dataset_id = EXCLUDED.last_dataset_id,
-            status = CASE WHEN f.status = 'closed' THEN 'open' ELSE f.status END,
-            closed_at = CASE WHEN f.status = 'closed' THEN NULL ELSE f.closed_at END,
-            closed_by_dataset_id = CASE WHEN f.status = 'closed' THEN NULL ELSE f.closed_by_dataset_id END,
-            version = f.version + 1, updated_at = now()` : ''}`,
-    [a.kind, JSON.stringify(ruleJson), JSON.stringify(opens), datasetId, ids.prefix, ids.base],
-  );
-  mark('upsert findings');
+  const n = P.length;
+  const $ = (i: number) => `$${n + i}`;
+  if (branches.length) {
+    await tx.execute(
+      `${groupRules.length ? `WITH g AS (SELECT r.id_number, COALESCE(r.settle_year, ${Y}) AS y, r.m_county, r.m_household, r.m_id, min(r.name) AS name,
+                   sum(r.out_of_pocket) AS oop, sum(r.policy_cost) AS policy, sum(r.basic_paid + r.serious_paid + r.aid_paid) AS paid,
+                   jsonb_agg(${ev} ORDER BY r.row) AS rows
+              FROM cmp_j r GROUP BY 1, 2, 3, 4, 5)
+      ` : ''}INSERT INTO comparison_findings AS f (county_code, id, kind, code, rule_key, year, id_number, name, household_id, household_number, member_id,
+              village_code, rule, evidence, status, opens, dataset_id, first_dataset_id, last_dataset_id)
+       SELECT c.county_code, ${idRangeSql(n + 5, n + 6)}, ${$(1)}, c.code, c.rule_key, c.year, c.id_number, c.name, c.household_id, h.household_number, c.member_id,
+              h.village_code, ${$(2)}::jsonb -> c.code, c.evidence, 'open', ${$(3)}::jsonb ->> c.code, ${$(4)}, ${$(4)}, ${$(4)}
+         FROM (${branches.join('\n        UNION ALL\n        ')}) AS c (county_code, household_id, member_id, id_number, name, code, rule_key, year, evidence)
+         LEFT JOIN households h ON h.county_code = c.county_code AND h.id = c.household_id
+       ${seen ? `ON CONFLICT (county_code, code, id_number, rule_key) DO UPDATE SET
+              evidence = EXCLUDED.evidence, rule = EXCLUDED.rule, name = EXCLUDED.name, household_id = EXCLUDED.household_id,
+              household_number = EXCLUDED.household_number, member_id = EXCLUDED.member_id, village_code = EXCLUDED.village_code,
+              last_dataset_id = EXCLUDED.last_dataset_id,
+              status = CASE WHEN f.status = 'closed' THEN 'open' ELSE f.status END,
+              closed_at = CASE WHEN f.status = 'closed' THEN NULL ELSE f.closed_at END,
+              closed_by_dataset_id = CASE WHEN f.status = 'closed' THEN NULL ELSE f.closed_by_dataset_id END,
+              version = f.version + 1, updated_at = now()` : ''}`,
+      [...P, a.kind, JSON.stringify(ruleJson), JSON.stringify(opens), datasetId, ids.prefix, ids.base],
+    );
+  }
+  mark('rules + insert findings');
   const issues: RowIssue[] = renamed === 0 ? [] : (await tx.query<{ row: number; name: string; id_number: string }>(
-    `SELECT s.row, s.name, s.id_number FROM cmp_stage s JOIN members m ON m.id_number = s.id_number AND m.left_at IS NULL
+    `SELECT s.row, s.name, s.id_number FROM ${stage} s JOIN members m ON m.id_number = s.id_number AND m.left_at IS NULL
       WHERE ${compared} AND s.name IS DISTINCT FROM m.name ORDER BY s.row LIMIT ${MAX_LISTED}`,
   )).map((r) => ({
     row: r.row, column: '姓名', value: r.name, code: 'NAME_MISMATCH',

@@ -30,7 +30,8 @@ export interface StageCounts {
 export class Stager {
   /** Staging column per file column (0-based), then the kind's columns the file lacks. */
   readonly fileColumns: string[];
-  readonly createSql: string;
+  /** The staging table's columns, for CREATE TABLE (row number, the file's columns, the kind's columns the file lacks). */
+  readonly columnsSql: string;
   readonly copyColumns: string[];
   readonly counts: StageCounts = { total: 0, accepted: 0, rejectedCount: 0, rejected: [] };
   private readonly width: number;
@@ -69,7 +70,7 @@ export class Stager {
       }
     });
     const typeOf = (i: number) => (this.role[i] === 1 ? 'varchar(18)' : this.role[i] === 3 ? sqlType(this.specs[i]!.spec.type) : 'text');
-    this.createSql = `CREATE TEMP TABLE cmp_stage (row int, ${this.fileColumns.map((c, i) => `${c} ${typeOf(i)}`).concat(missing).join(', ')}) ON COMMIT DROP`;
+    this.columnsSql = `row int, ${this.fileColumns.map((c, i) => `${c} ${typeOf(i)}`).concat(missing).join(', ')}`;
     this.copyColumns = [...this.fileColumns, 'row'];
   }
 
