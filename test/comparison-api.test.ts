@@ -174,7 +174,7 @@ describe('comparison API', () => {
     expect((await verify('cmp-village', id, { decision: 'dismiss', reason: '再核' })).statusCode).toBe(409);
   });
 
-  it('a finding about someone from outside Lanzhou (county 000000, routed to the city): the city lists it; a county gets 404 for it by id, the city (which does not verify) 403', async () => {
+  it('a finding about someone from outside Lanzhou (county 000000, routed to the city): no county sees it, the city confirms it naming the village (an identification candidate there); the city verifies nothing else', async () => {
     const beijing = outsider('19700101', '110105');
     const file = writeCsv(path.join(dir, 'dibao-outside.csv'), ['证件号码', '姓名', '救助类别', '低保类别', '月保障金额', '起始日期', '终止日期'],
       [[beijing.id, beijing.name, '低保', '一类', 500, '2018-01-01', '']]);
@@ -183,10 +183,24 @@ describe('comparison API', () => {
     const items = (await get('cmp-city', '/api/comparison/findings?code=DIBAO_NOT_REGISTERED')).json().items as { id: string; countyCode: string; version: number }[];
     expect(items).toEqual([expect.objectContaining({ countyCode: '000000' })]);
     const id = items[0]!.id;
+    expect((await verify(null, id, { decision: 'confirm', reason: '核实属实', villageCode: V1 })).statusCode).toBe(401);
     expect((await verify('cmp-yuzhong', id, { decision: 'dismiss', reason: '不在本县' })).statusCode).toBe(404);
     expect((await verify('cmp-village', id, { decision: 'dismiss', reason: '不在本村' })).statusCode).toBe(404);
-    expect((await verify('cmp-city', id, { decision: 'dismiss', reason: '户籍在北京' })).statusCode).toBe(403);
-    expect((await get('cmp-city', '/api/comparison/findings?code=DIBAO_NOT_REGISTERED')).json().items).toEqual([expect.objectContaining({ id, status: 'open' })]);
+    expect((await verify('cmp-dept', id, { decision: 'dismiss', reason: '部门' })).statusCode).toBe(403);
+    const noVillage = await verify('cmp-city', id, { decision: 'confirm', reason: '核实属实' });
+    expect(noVillage.statusCode).toBe(400);
+    const ok = await verify('cmp-city', id, { decision: 'confirm', reason: '长期居住在本村，户籍在北京', villageCode: V1, version: items[0]!.version });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ status: 'confirmed', countyCode: '000000', openState: 'candidate', candidate: { status: 'open', villageCode: V1 } });
+    // The village where the person lives sees the candidate.
+    const mine = (await get('cmp-village', '/api/comparison/candidates')).json().items as { name: string; villageCode: string }[];
+    expect(mine).toEqual(expect.arrayContaining([expect.objectContaining({ name: beijing.name, villageCode: V1 })]));
+    // A finding about a registered household is its village's, township's and county's to verify.
+    const local = (await get('cmp-city', '/api/comparison/findings?code=DECEASED&status=open')).json().items as { id: string }[];
+    expect(local.length).toBeGreaterThan(0);
+    const refused = await verify('cmp-city', local[0]!.id, { decision: 'dismiss', reason: '市级' });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('VERIFIED_LOCALLY');
   });
 
   it('GET /api/comparison/summary: 401 anonymous; by kind, code and region one level down; 404 outside the scope', async () => {

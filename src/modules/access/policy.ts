@@ -35,6 +35,12 @@ export const PERMISSIONS = {
   'comparison.datasets': ['city', 'county', 'department', 'inspector'],
   /** Confirm or dismiss a finding (routed to the household's village and township). */
   'comparison.verify': ['county', 'township', 'village'],
+  /**
+   * Confirm or dismiss a finding about someone whose ID number is not from a Lanzhou county
+   * (county 000000: only DIBAO_NOT_REGISTERED makes one), which is routed to the city office: no
+   * county's cadre sees it. Confirming names the Lanzhou village where the person lives.
+   */
+  'comparison.verify-outside': ['city'],
   /** Change rule parameters (a new effective-dated row). */
   'comparison.rules': ['city'],
   /** 动态管理: cycles, proposals, notices of households in scope. */

@@ -1,7 +1,7 @@
 import { audit } from '../../core/audit.js';
 import type { Ctx } from '../../core/context.js';
 import type { Queryable } from '../../core/db.js';
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { PROPOSAL_TYPE_LABELS } from '../../domain/review/workflows.js';
 import { assertCan, can } from '../access/policy.js';
 import { countyProbeSql } from '../access/county-probe.js';
@@ -10,6 +10,7 @@ import { getRegion } from '../regions/service.js';
 import { createProposalTx } from '../review/proposals.js';
 import { openCandidate } from './candidates.js';
 import { ROUTE_SQL } from './compare.js';
+import { OUTSIDE_COUNTY } from './rules.js';
 import { isKind, KIND_SPECS } from './kinds.js';
 import { FINDING_SELECT, maskEvidence, maskId, type Finding, type OpenState } from './service.js';
 
@@ -81,11 +82,16 @@ async function recordOpened(tx: Queryable, f: { countyCode: string; id: string }
 }
 
 export async function verifyFinding(ctx: Ctx, id: string, input: VerifyInput): Promise<Finding> {
-  assertCan(ctx.actor, 'comparison.verify');
+  // The city office verifies only the findings routed to it (people from outside Lanzhou).
+  const outsideOnly = !can(ctx.actor, 'comparison.verify') && can(ctx.actor, 'comparison.verify-outside');
+  if (!outsideOnly) assertCan(ctx.actor, 'comparison.verify');
   const reason = input.reason.trim();
   if (reason.length < 2) throw new ValidationError('请填写核实意见（原因）', { column: 'reason' }, 'REASON_REQUIRED');
   return ctx.db.transaction(async (tx) => {
     const f = await loadForUpdate(ctx, tx, id);
+    if (outsideOnly && f.countyCode !== OUTSIDE_COUNTY) {
+      throw new ForbiddenError('市级只核实户籍不在兰州市的人员的线索；其他线索由所在村、乡镇、县区核实', { countyCode: f.countyCode }, 'VERIFIED_LOCALLY');
+    }
     if (input.version !== undefined && input.version !== f.version) throw new ConflictError('该线索已被他人更新，请刷新后重试', { version: f.version }, 'STALE_VERSION');
     if (f.status !== 'open') throw new ConflictError(`该线索状态为「${f.status}」，只能核实待核实（open）的线索`, { status: f.status }, 'NOT_OPEN');
     const confirm = input.decision === 'confirm';

@@ -62,7 +62,7 @@ function Evidence({ e }: { e: unknown }) {
   );
 }
 
-/** Findings in the user's scope, filtered by kind, rule, region and status; village/township/county cadres verify them. */
+/** Findings in the user's scope, filtered by kind, rule, region and status; village/township/county cadres verify them (the city office those about people from outside Lanzhou). */
 export default function ComparisonFindings() {
   const { t } = useI18n();
   const me = useCurrentUser();
@@ -93,8 +93,9 @@ export default function ComparisonFindings() {
   const regionName = useMemo(() => new Map((regions.data ?? []).map((r) => [r.code, r.name])), [regions.data]);
 
   if (!can(me, 'comparison.read')) return <Result status="403" title={t('noPermission')} />;
-  const mayVerify = can(me, 'comparison.verify');
-  const mayOpen = mayVerify && can(me, 'review.propose');
+  // Cadres verify their findings; the city office those about people from outside Lanzhou (county 000000), routed to it.
+  const mayVerify = (f: Finding) => can(me, 'comparison.verify') || (can(me, 'comparison.verify-outside') && f.countyCode === '000000');
+  const mayOpen = can(me, 'comparison.verify') && can(me, 'review.propose');
   const needsVillage = verifying?.decision === 'confirm' && verifying.f.opens === 'identification-candidate';
 
   const submit = async () => {
@@ -211,7 +212,7 @@ export default function ComparisonFindings() {
     },
     {
       title: t('village'), dataIndex: 'villageCode', key: 'villageCode', width: 170, ellipsis: true,
-      render: (v: string | null, r) => (v ? regionName.get(v) ?? v : regionName.get(r.countyCode + '000000') ?? r.countyCode),
+      render: (v: string | null, r) => (v ? regionName.get(v) ?? v : r.countyCode === '000000' ? t('cmpOutsideLanzhou') : regionName.get(r.countyCode + '000000') ?? r.countyCode),
     },
     { title: t('cmpYear'), dataIndex: 'year', key: 'year', width: 70 },
     { title: t('cmpEvidence'), dataIndex: 'evidence', key: 'evidence', width: 360, render: (e: unknown) => <Evidence e={e} /> },
@@ -221,7 +222,7 @@ export default function ComparisonFindings() {
     },
     {
       title: t('cmpVerification'), key: 'verify', width: 220,
-      render: (_: unknown, r) => (r.status === 'open' ? (mayVerify ? (
+      render: (_: unknown, r) => (r.status === 'open' ? (mayVerify(r) ? (
         <Space>
           <Button size="small" danger icon={<CheckOutlined />} onClick={() => { setReason(''); setVillage(me.role === 'village' ? me.regionCode : undefined); setVerifying({ f: r, decision: 'confirm' }); }} data-testid="finding-confirm">{t('cmpConfirm')}</Button>
           <Button size="small" icon={<CloseOutlined />} onClick={() => { setReason(''); setVerifying({ f: r, decision: 'dismiss' }); }} data-testid="finding-dismiss">{t('cmpDismiss')}</Button>
