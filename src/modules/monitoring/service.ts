@@ -9,6 +9,7 @@ import {
   addDays, CLUE_KINDS, CLUE_SOURCES, decideRiskElimination, LABOUR_CAPABLE, RISK_RULES, type ClueKind, type ClueSource, type RiskEliminationDecision,
 } from '../../domain/monitoring/risk.js';
 import { MissingStandardError, requireStandard } from '../../domain/standards.js';
+import { countyProbeSql } from '../access/county-probe.js';
 import { assertCan } from '../access/policy.js';
 import { actorCovers, scopeSql, significantPrefix, subtreeRange } from '../access/scope.js';
 import { scopedHousehold } from '../assistance/common.js';
@@ -427,23 +428,10 @@ export async function listWarnings(ctx: Ctx, q: WarningQuery): Promise<{ total: 
  * `w.county_code IN (…)`, so that it is found through the primary key (county_code, id): warnings
  * have no index on id alone (each index costs the scan's inserts). A caller whose region is a
  * county or below has one; anyone else (a city or province office, a helper cadre, whose scope is
- * the paired households) probes each county that has warnings, found by a loose scan of the key's
- * first column (one index descent per county, within the caller's region).
+ * the paired households) probes each county with warnings within the caller's region.
  */
 function warningCounties(ctx: Ctx, params: unknown[]): string {
-  const prefix = significantPrefix(ctx.actor.regionCode);
-  if (ctx.actor.role !== 'helper' && prefix.length >= 6) {
-    params.push(prefix.slice(0, 6));
-    return `SELECT $${params.length}::varchar`;
-  }
-  const p = ctx.actor.role === 'helper' ? '' : prefix;
-  params.push(p.padEnd(6, '0'), p.padEnd(6, '9'));
-  const [lo, hi] = [`$${params.length - 1}`, `$${params.length}`];
-  return `WITH RECURSIVE cc(code) AS (
-            SELECT min(county_code) FROM monitoring_warnings WHERE county_code BETWEEN ${lo} AND ${hi}
-            UNION ALL
-            SELECT (SELECT min(county_code) FROM monitoring_warnings WHERE county_code > cc.code AND county_code <= ${hi}) FROM cc WHERE cc.code IS NOT NULL)
-          SELECT code FROM cc WHERE code IS NOT NULL`;
+  return countyProbeSql('monitoring_warnings', ctx.actor.role === 'helper' ? '' : significantPrefix(ctx.actor.regionCode), params);
 }
 
 /** A warning answered (handled: a measure or a monitoring proposal) or judged no risk (dismissed), with the reason. */
