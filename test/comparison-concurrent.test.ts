@@ -43,5 +43,7 @@ describe('comparisons of one kind at the same time', () => {
     const rows = await t.db.query<{ code: string; n: number; v: number }>(
       'SELECT code, count(*)::int AS n, min(version) AS v FROM comparison_findings GROUP BY code ORDER BY code');
     expect(rows).toEqual([{ code: 'DIBAO_MISMATCH', n: 2, v: 2 }, { code: 'DIBAO_NOT_REGISTERED', n: 3000, v: 2 }]);
+    // Each comparison's work tables (the staged file, the match) went with its commit.
+    expect(await t.db.query(`SELECT relname FROM pg_class WHERE relname LIKE 'cmp\\_%'`)).toEqual([]);
   });
 });

@@ -295,6 +295,8 @@ describe('matching and bad input', () => {
     const after = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM comparison_datasets');
     expect(after[0]!.n).toBe(before[0]!.n);
     expect(await t.db.query(`SELECT 1 FROM comparison_findings WHERE year = 2024`)).toEqual([]);
+    // Nor any work table (on PostgreSQL unlogged tables of the comparison's transaction).
+    expect(await t.db.query(`SELECT relname FROM pg_class WHERE relname LIKE 'cmp\\_%'`)).toEqual([]);
   });
 });
 
