@@ -446,13 +446,13 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
   const ids = idRange();
   const n = P.length;
   const $ = (i: number) => `$${n + i}`;
-  if (branches.length) {
-    await tx.execute(
-      `${groupRules.length ? `WITH g AS (SELECT r.id_number, COALESCE(r.settle_year, ${Y}) AS y, r.m_county, r.m_household, r.m_id, min(r.name) AS name,
+  // The counts by rule come back from the insert (RETURNING), new ones being those this dataset first found.
+  const counts = branches.length === 0 ? [] : await tx.query<{ code: string; n: number; fresh: number }>(
+      `WITH ${groupRules.length ? `g AS (SELECT r.id_number, COALESCE(r.settle_year, ${Y}) AS y, r.m_county, r.m_household, r.m_id, min(r.name) AS name,
                    sum(r.out_of_pocket) AS oop, sum(r.policy_cost) AS policy, sum(r.basic_paid + r.serious_paid + r.aid_paid) AS paid,
                    jsonb_agg(${ev} ORDER BY r.row) AS rows
-              FROM ${match} r GROUP BY 1, 2, 3, 4, 5)
-      ` : ''}INSERT INTO comparison_findings AS f (county_code, id, kind, code, rule_key, year, id_number, name, household_id, household_number, member_id,
+              FROM ${match} r GROUP BY 1, 2, 3, 4, 5),
+      ` : ''}ins AS (INSERT INTO comparison_findings AS f (county_code, id, kind, code, rule_key, year, id_number, name, household_id, household_number, member_id,
               village_code, rule, evidence, status, opens, dataset_id, first_dataset_id, last_dataset_id)
        SELECT c.county_code, ${idRangeSql(n + 5, n + 6)}, ${$(1)}, c.code, c.rule_key, c.year, c.id_number, c.name, c.household_id, h.household_number, c.member_id,
               h.village_code, ${$(2)}::jsonb -> c.code, c.evidence, 'open', ${$(3)}::jsonb ->> c.code, ${$(4)}, ${$(4)}, ${$(4)}
@@ -465,10 +465,11 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
               status = CASE WHEN f.status = 'closed' THEN 'open' ELSE f.status END,
               closed_at = CASE WHEN f.status = 'closed' THEN NULL ELSE f.closed_at END,
               closed_by_dataset_id = CASE WHEN f.status = 'closed' THEN NULL ELSE f.closed_by_dataset_id END,
-              version = f.version + 1, updated_at = now()` : ''}`,
+              version = f.version + 1, updated_at = now()` : ''}
+       RETURNING f.code, f.first_dataset_id = ${$(4)} AS fresh)
+       SELECT code, count(*)::int AS n, count(*) FILTER (WHERE fresh)::int AS fresh FROM ins GROUP BY code ORDER BY code`,
       [...P, a.kind, JSON.stringify(ruleJson), JSON.stringify(opens), datasetId, ids.prefix, ids.base],
     );
-  }
   mark('rules + insert findings');
   const issues: RowIssue[] = renamed === 0 ? [] : (await tx.query<{ row: number; name: string; id_number: string }>(
     `SELECT s.row, s.name, s.id_number FROM ${stage} s JOIN members m ON m.id_number = s.id_number AND m.left_at IS NULL
@@ -478,17 +479,15 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
     message: `证件号码 ${r.id_number.slice(0, 6)}********${r.id_number.slice(14)} 在建档立卡中登记的姓名与文件中的「${r.name}」不一致，请核实`,
   }));
   mark('name check');
+  // Open findings of the kind and year in scope that this dataset no longer shows are closed (a
+  // kind compared for the first time has none).
   const cp: unknown[] = [a.kind, a.year, datasetId];
   const closeScope = scopeSql(ctx.actor, ROUTE_SQL('f'), cp);
-  const closed = await tx.execute(
+  const closed = !seen ? 0 : await tx.execute(
     `UPDATE comparison_findings f SET status = 'closed', closed_at = now(), closed_by_dataset_id = $3, version = f.version + 1, updated_at = now()
       WHERE f.kind = $1 AND f.year = $2 AND f.status = 'open' AND f.last_dataset_id <> $3 AND ${closeScope}`, cp,
   );
   mark('close');
-  const counts = (await tx.query<{ code: string; n: number; fresh: number }>(
-    `SELECT f.code, count(*)::int AS n, count(*) FILTER (WHERE f.first_dataset_id = $1)::int AS fresh
-       FROM comparison_findings f WHERE f.last_dataset_id = $1 GROUP BY f.code ORDER BY f.code`, [datasetId],
-  ));
   const byCode: Record<string, number> = {};
   let totalF = 0;
   let fresh = 0;
