@@ -230,7 +230,7 @@ export async function compareDataset(ctx: Ctx, input: CompareInput): Promise<Com
 }
 
 /**
- * A work table of one comparison (the staged file, the households not compared). On PostgreSQL an
+ * A work table of one comparison (the staged file, the households not compared, the match). On PostgreSQL an
  * unlogged table of the comparison's own transaction, named by the dataset: invisible to others
  * until commit, dropped before it, and gone with the transaction on any failure. Not a temporary
  * table there, because parallel workers cannot read one, and the joins of the whole file with
@@ -288,7 +288,7 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
   await tx.execute('SET LOCAL jit = off');
   mark('analyze');
   // Households whose members are not compared: removed (已剔除) or outside the uploader's scope. A
-  // small set in practice, so the match below is one hash join of the file with members plus an
+  // small set in practice, so each join of the file with members below is one hash join plus an
   // anti-join with this set (none when the set is empty); households are joined again only for the
   // rows that become findings.
   const sp: unknown[] = [];
