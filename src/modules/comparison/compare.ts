@@ -501,7 +501,6 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
     findings: { total: totalF, new: fresh, seen: totalF - fresh, closed },
     byCode,
   };
-  mark('counts');
   await tx.execute(
     `INSERT INTO comparison_datasets (id, kind, year, purpose, authorisation, file_name, file_hash, uploaded_by, uploader, scope_code,
         rows_total, rows_accepted, rows_rejected, rows_matched, findings_new, findings_seen, findings_closed, rejected, issues, columns, summary)

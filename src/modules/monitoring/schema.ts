@@ -115,7 +115,7 @@ export const monitoringWarnings = pgTable(
     unique('monitoring_warnings_key_uq').on(t.countyCode, t.householdId, t.ruleKey),
     index('monitoring_warnings_village_idx').on(t.villageCode, t.status),
     // No index on id alone: a warning named by its id is found through the primary key with the
-    // counties of the caller's scope (service.ts warningCounties); the scan inserts ~75k rows into
+    // counties of the caller's scope (access/county-probe.ts); the scan inserts ~75k rows into
     // every index on a first run, and this one cost ~0.1 s of it.
   ],
 );
