@@ -439,6 +439,8 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
   // Every rule in one statement, reading cmp_j, and its findings upserted into comparison_findings
   // (unique per county, code, ID number and rule key, so a re-run updates instead of duplicating;
   // new ids from one newId() and the row's ordinal). Households are joined only for the findings.
+  // The rules applied are stored once, on the dataset (comparison_datasets.rules); a finding's rule
+  // is its last dataset's (its own column stays null).
   const ruleJson: Record<string, unknown> = {};
   const opens: Record<string, string> = {};
   for (const r of a.rules) {
@@ -460,21 +462,21 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
               FROM ${match} r GROUP BY 1, 2, 3, 4, 5),
       ` : ''}ins AS (INSERT INTO comparison_findings AS f (county_code, id, kind, code, rule_key, year, id_number, name, household_id, household_number, member_id,
               village_code, rule, evidence, status, opens, dataset_id, first_dataset_id, last_dataset_id)
-       SELECT c.county_code, ${idRangeSql(n + 5, n + 6)}, ${$(1)}, c.code, c.rule_key, c.year, c.id_number, c.name, c.household_id, h.household_number, c.member_id,
-              h.village_code, ${$(2)}::jsonb -> c.code, c.evidence, 'open', ${$(3)}::jsonb ->> c.code, ${$(4)}, ${$(4)}, ${$(4)}
+       SELECT c.county_code, ${idRangeSql(n + 4, n + 5)}, ${$(1)}, c.code, c.rule_key, c.year, c.id_number, c.name, c.household_id, h.household_number, c.member_id,
+              h.village_code, NULL, c.evidence, 'open', ${$(2)}::jsonb ->> c.code, ${$(3)}, ${$(3)}, ${$(3)}
          FROM (${branches.join('\n        UNION ALL\n        ')}) AS c (county_code, household_id, member_id, id_number, name, code, rule_key, year, evidence)
          LEFT JOIN households h ON h.county_code = c.county_code AND h.id = c.household_id
        ${seen ? `ON CONFLICT (county_code, code, id_number, rule_key) DO UPDATE SET
-              evidence = EXCLUDED.evidence, rule = EXCLUDED.rule, name = EXCLUDED.name, household_id = EXCLUDED.household_id,
+              evidence = EXCLUDED.evidence, rule = NULL, name = EXCLUDED.name, household_id = EXCLUDED.household_id,
               household_number = EXCLUDED.household_number, member_id = EXCLUDED.member_id, village_code = EXCLUDED.village_code,
               last_dataset_id = EXCLUDED.last_dataset_id,
               status = CASE WHEN f.status = 'closed' THEN 'open' ELSE f.status END,
               closed_at = CASE WHEN f.status = 'closed' THEN NULL ELSE f.closed_at END,
               closed_by_dataset_id = CASE WHEN f.status = 'closed' THEN NULL ELSE f.closed_by_dataset_id END,
               version = f.version + 1, updated_at = now()` : ''}
-       RETURNING f.code, f.first_dataset_id = ${$(4)} AS fresh)
+       RETURNING f.code, f.first_dataset_id = ${$(3)} AS fresh)
        SELECT code, count(*)::int AS n, count(*) FILTER (WHERE fresh)::int AS fresh FROM ins GROUP BY code ORDER BY code`,
-      [...P, a.kind, JSON.stringify(ruleJson), JSON.stringify(opens), datasetId, ids.prefix, ids.base],
+      [...P, a.kind, JSON.stringify(opens), datasetId, ids.prefix, ids.base],
     );
   mark('rules + insert findings');
   const issues: RowIssue[] = renamed === 0 ? [] : (await tx.query<{ row: number; name: string; id_number: string }>(
@@ -509,11 +511,11 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
   };
   await tx.execute(
     `INSERT INTO comparison_datasets (id, kind, year, purpose, authorisation, file_name, file_hash, uploaded_by, uploader, scope_code,
-        rows_total, rows_accepted, rows_rejected, rows_matched, findings_new, findings_seen, findings_closed, rejected, issues, columns, summary)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
+        rows_total, rows_accepted, rows_rejected, rows_matched, findings_new, findings_seen, findings_closed, rejected, issues, columns, summary, rules)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
     [datasetId, a.kind, a.year, a.purpose, a.authorisation, a.fileName, a.hash, ctx.actor.id, ctx.actor.username, ctx.actor.regionCode,
       a.total, a.accepted, a.rejectedCount, matched, fresh, totalF - fresh, closed,
-      JSON.stringify(a.rejected), JSON.stringify(issues), JSON.stringify(a.columns), JSON.stringify(summary)],
+      JSON.stringify(a.rejected), JSON.stringify(issues), JSON.stringify(a.columns), JSON.stringify(summary), JSON.stringify(ruleJson)],
   );
   await audit(tx, ctx.actor, ctx.requestId, {
     action: 'comparison.run', targetType: 'comparison_dataset', targetId: datasetId,

@@ -45,6 +45,11 @@ export const comparisonDatasets = pgTable(
     /** Column header in the file → canonical column. */
     columns: jsonb('columns').notNull(),
     summary: jsonb('summary').notNull(),
+    /**
+     * The rules the comparison applied, by code: { id, title, params, effectiveFrom, source }. A
+     * finding's rule is its last dataset's (stored once here instead of in each of its ~40k findings).
+     */
+    rules: jsonb('rules'),
   },
   (t) => [index('comparison_datasets_kind_idx').on(t.kind, t.uploadedAt)],
 );
@@ -79,8 +84,11 @@ export const comparisonFindings = pgTable(
     memberId: uuid('member_id'),
     /** The household's village (routing); null for a person not in the registry. */
     villageCode: varchar('village_code', { length: 12 }),
-    /** { id, params, effectiveFrom, source }: the rule and the parameters that produced it. */
-    rule: jsonb('rule').notNull(),
+    /**
+     * Null: the rule and the parameters that produced it are the last dataset's (comparison_datasets.rules
+     * -> code; FINDING_SELECT reads them). Findings stored before migration 0017 keep their own copy here.
+     */
+    rule: jsonb('rule'),
     /** The department row(s) the finding rests on, with their row numbers. */
     evidence: jsonb('evidence').notNull(),
     /** open → confirmed | dismissed (by a cadre), or closed (a newer dataset no longer shows it). */

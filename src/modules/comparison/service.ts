@@ -61,7 +61,7 @@ export type OpenState = (typeof OPEN_STATES)[number];
 
 export const FINDING_SELECT = `f.id, f.county_code AS "countyCode", f.kind, f.code, f.rule_key AS "ruleKey", f.year, f.id_number AS "idNumber", f.name,
   f.household_id AS "householdId", f.household_number AS "householdNumber", f.member_id AS "memberId", f.village_code AS "villageCode",
-  f.rule, f.evidence, f.status, f.opens, f.verified_by_name AS "verifiedByName", f.verified_at AS "verifiedAt", f.reason,
+  COALESCE(f.rule, (SELECT d.rules -> f.code FROM comparison_datasets d WHERE d.id = f.last_dataset_id)) AS rule, f.evidence, f.status, f.opens, f.verified_by_name AS "verifiedByName", f.verified_at AS "verifiedAt", f.reason,
   f.dataset_id AS "datasetId", f.first_dataset_id AS "firstDatasetId", f.last_dataset_id AS "lastDatasetId",
   f.closed_by_dataset_id AS "closedByDatasetId", f.open_state AS "openState", f.opened_proposal_id AS "openedProposalId",
   f.opened_proposal_number AS "openedProposalNumber", f.candidate_id AS "candidateId", f.open_note AS "openNote", f.opened_at AS "openedAt",
@@ -329,7 +329,7 @@ export async function confirmedRiskFindings(q: Queryable, range: { lo: string; h
     where += ' AND f.village_code BETWEEN $1 AND $2';
   }
   const rows = await q.query<Record<string, unknown>>(
-    `SELECT f.id, f.county_code, f.household_id, f.village_code, f.code, f.rule_key, f.rule, f.evidence, f.reason, f.created_at, f.verified_at
+    `SELECT f.id, f.county_code, f.household_id, f.village_code, f.code, f.rule_key, f.evidence, f.reason, f.created_at, f.verified_at
        FROM comparison_findings f WHERE ${where} ORDER BY f.county_code, f.id`, params);
   const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
   return rows.map((r) => ({
