@@ -80,7 +80,7 @@ const procCpu = (pid: number) => {
 };
 let backendCpu = 0;
 const tdb: Db = {
-  ...timed(db), describe: db.describe, close: () => db.close(),
+  ...timed(db), describe: db.describe, close: () => db.close(), connection: (fn) => db.connection(fn),
   transaction: (fn) => db.transaction(async (tx) => {
     if (tx.engine !== 'postgres') return fn(timed(tx));
     const [{ pid }] = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];

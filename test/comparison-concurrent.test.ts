@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { systemCtx } from '../src/core/context.js';
-import { compareDataset } from '../src/modules/comparison/compare.js';
+import { compareDataset, sweepStages } from '../src/modules/comparison/compare.js';
 import { testDb, type TestDb } from './support/db.js';
 import { seedVillages } from './support/factories.js';
 import { tmpDir } from './support/files.js';
@@ -45,5 +45,38 @@ describe('comparisons of one kind at the same time', () => {
     expect(rows).toEqual([{ code: 'DIBAO_MISMATCH', n: 2, v: 2 }, { code: 'DIBAO_NOT_REGISTERED', n: 3000, v: 2 }]);
     // Each comparison's work tables (the staged file, the match) went with its commit.
     expect(await t.db.query(`SELECT relname FROM pg_class WHERE relname LIKE 'cmp\\_%'`)).toEqual([]);
+  });
+
+  // PostgreSQL keeps a comparison's staged file as a committed table (its connection holding a
+  // session lock on the name) so that a second connection can count the match. A process that dies
+  // while comparing leaves the table: the next comparison drops it, but never one a comparison
+  // still holds.
+  it.runIf(inject('engine') === 'postgres')('a staged file left by a dead comparison is dropped by the next one; one still held is not', async () => {
+    const orphan = 'cmp_stage_' + 'a'.repeat(32);
+    const held = 'cmp_stage_' + 'b'.repeat(32);
+    const stages = async () => (await t.db.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE relname LIKE 'cmp\\_stage\\_%' ORDER BY 1`)).map((r) => r.relname);
+    await t.db.execute(`CREATE UNLOGGED TABLE ${orphan} (row int, id_number varchar(18), name text)`);
+    await t.db.execute(`INSERT INTO ${orphan} VALUES (2, '${a.id}', '${a.name}')`);
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let holding!: () => void;
+    const holds = new Promise<void>((r) => (holding = r));
+    const holder = t.db.connection(async (c) => {
+      await c.query('SELECT pg_advisory_lock(7420601, hashtext($1))', [held]);
+      await c.execute(`CREATE UNLOGGED TABLE ${held} (row int)`);
+      holding();
+      await released;
+      await c.query('SELECT pg_advisory_unlock(7420601, hashtext($1))', [held]);
+    });
+    await holds;
+    expect(await stages()).toEqual([orphan, held]);
+    const file = writeCsv(path.join(dir, 'cars.csv'), ['证件号码', '姓名', '车辆类型', '车辆价格'], [[a.id, a.name, '小型轿车', 40000]]);
+    const r = await compareDataset(systemCtx(t.db), { path: file, kind: 'vehicle', year: 2020, purpose: '测试比对', authorisation: '农户书面授权（测试）' });
+    expect(r.ok && r.byCode).toEqual({ VEHICLE: 1 });
+    expect(await stages()).toEqual([held]);
+    release();
+    await holder;
+    expect(await t.db.connection((c) => sweepStages(c))).toBe(1);
+    expect(await stages()).toEqual([]);
   });
 });

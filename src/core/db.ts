@@ -28,9 +28,20 @@ export interface Queryable {
   copyCsv(table: string, columns: string[], chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): Promise<void>;
 }
 
+/** One connection of the database's, for work that needs a session of its own (session advisory locks). */
+export interface Connection extends Queryable {
+  /** One transaction on this connection: commit when fn resolves, roll back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
 export interface Db extends Queryable {
   /** One transaction: commit when fn resolves, roll back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * fn on one connection held until it settles (PostgreSQL: taken from the pool, then returned;
+   * PGlite has one connection: the database itself). Other work goes on on the others.
+   */
+  connection<T>(fn: (c: Connection) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   /** A short description for logs ("PGlite ./data" or "PostgreSQL host/db"), never a password. */
   readonly describe: string;
@@ -125,7 +136,7 @@ async function openPglite(dataDir: string, fsync: boolean): Promise<Db> {
   });
   const mutex = new Mutex();
   const base = pgliteQueryable(pgl as unknown as PgliteLike);
-  return {
+  const db: Db = {
     engine: 'pglite',
     describe: `PGlite ${dataDir}`,
     query: (t, p) => mutex.run(() => base.query(t, p)),
@@ -134,8 +145,12 @@ async function openPglite(dataDir: string, fsync: boolean): Promise<Db> {
     transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       return mutex.run(() => pgl.transaction((tx) => fn(pgliteQueryable(tx as unknown as PgliteLike))));
     },
+    connection<T>(fn: (c: Connection) => Promise<T>) {
+      return fn(db);
+    },
     close: () => mutex.run(() => pgl.close()),
   };
+  return db;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,21 +196,39 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   probe.release();
   const base = pgQueryable(pool);
   const u = new URL(url);
+  const inTransaction = async <T>(client: pg.PoolClient, fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    await client.query('BEGIN');
+    try {
+      const result = await fn(pgQueryable(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  };
   return {
     ...base,
     describe: `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}`,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        const result = await fn(pgQueryable(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
+        return await inTransaction(client, fn);
       } finally {
         client.release();
+      }
+    },
+    async connection<T>(fn: (c: Connection) => Promise<T>) {
+      const client = await pool.connect();
+      let failed = false;
+      try {
+        return await fn({ ...pgQueryable(client), transaction: (f) => inTransaction(client, f) });
+      } catch (e) {
+        failed = true;
+        throw e;
+      } finally {
+        // After a failure the session may hold what fn took (locks, settings): it is closed, not reused.
+        client.release(failed);
       }
     },
     close: () => pool.end(),
