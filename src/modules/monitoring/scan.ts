@@ -86,14 +86,14 @@ export function scanParams(s: StandardsForYear, prev: StandardsForYear) {
  * household and year) and the clues (one row per clue) are unique by construction, so the bulk of
  * the rows needs no sort.
  */
-export function candidatesSql(scopeWhere: string): string {
+export function candidatesSql(scopeWhere: string, materialized = true): string {
   const a = DEFAULT_RULES.lianbuchou[0]!.params;
   const ageFrom = Math.max(a.compulsoryAgeFrom, a.preschoolUntilAge + 1);
   const ageTo = a.compulsoryAgeTo;
   const dropout = `m.left_at IS NULL AND m.school_status = '非在校生' AND m.birth_date <= ($2::date - interval '${ageFrom} years')::date AND m.birth_date > ($2::date - interval '${ageTo + 1} years')::date`;
   const died = `m.left_at IS NOT NULL AND m.left_at >= $3::date AND m.left_at < $2::date + 1 AND m.left_reason LIKE '%死亡%' AND m.labour_skill IN (${lit(MAIN_LABOUR)})`;
   return `
-  pop AS MATERIALIZED (
+  pop AS ${materialized ? '' : 'NOT '}MATERIALIZED (
     SELECT h.county_code, h.id, h.village_code, h.monitoring_identified_at,
            (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL)) AS watched
       FROM households h
@@ -212,52 +212,88 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
     // candidate without a warning in the statement's snapshot is new for certain, and is written
     // with a plain INSERT (no speculative insertion per row).
     await tx.execute('SELECT pg_advisory_xact_lock(7420500)');
-    // One statement for every registry rule: insert new warnings, update the ones whose facts or
-    // explanation changed, count the rest as seen. The candidates are compared with the existing
-    // warnings in one join; an unchanged warning is neither rewritten nor locked, so a re-scan
-    // costs about what reading costs. The population count for the summary comes from the same pass.
-    // So do the open and overdue counts: those of the warnings as they stood (the statement's
-    // snapshot) plus those of the new ones (new warnings are open; an update changes neither status
-    // nor first_seen), instead of counting the whole table again after writing it. The inserted
-    // count is that of j's new rows: ins and upd run to completion whether or not the final
-    // select reads them, and ins inserts every new row or fails the statement (no ON CONFLICT),
-    // so neither returns rows to be kept and counted again.
+    // Every registry rule at once: insert new warnings, update the ones whose facts or explanation
+    // changed, count the rest as seen. The candidates are compared with the existing warnings in
+    // one join (j); an unchanged warning is neither rewritten nor locked, so a re-scan costs about
+    // what reading costs. On PGlite that is one statement, whose pass also counts the population for
+    // the summary; on PostgreSQL j is found first (below). The open and overdue counts are those of
+    // the warnings as they stood (the writing statement's snapshot) plus those of the new ones (new
+    // warnings are open; an update changes neither status nor first_seen), instead of counting the
+    // whole table again after writing it. The inserted count is that of j's new rows: ins and upd
+    // run to completion whether or not the final select reads them, and ins inserts every new row
+    // or fails the statement (no ON CONFLICT), so neither returns rows to be kept and counted again.
     const n = scopeParams.length;
     // New warnings' ids: one newId() and the row's ordinal (no random draw per row).
     const ids = idRange();
     const overdueNew = `$${n + 2}::int IS NOT NULL AND j.first_seen + $${n + 2}::int < $2::date AND (j.identified_at IS NULL OR j.identified_at < j.first_seen)`;
-    const counted = await tx.query<{ kind: 'pop' | 'status' | 'rule'; rule: string | null; candidates: number; inserted: number; overdue: number }>(
-      `WITH ${candidatesSql(scopeWhere)},
-       before AS (
-         SELECT count(*) FILTER (WHERE w.status = 'open')::int AS open,
-                count(*) FILTER (WHERE w.status = 'open' AND w.first_seen + $${n + 2}::int < $2::date
-                                 AND (h.monitoring_identified_at IS NULL OR h.monitoring_identified_at < w.first_seen))::int AS overdue
-           FROM monitoring_warnings w JOIN households h ON h.county_code = w.county_code AND h.id = w.household_id
-          WHERE ${scopeWhere}),
-       j AS MATERIALIZED (
+    // j: each candidate with whether it is new and whether it must be written (its facts or
+    // explanation changed); the explanation and facts are kept only for those.
+    const jSelect = `
          SELECT d.county_code, d.household_id, d.village_code, d.rule, d.rule_key, d.first_seen, d.clue_id, d.identified_at, d.is_new, d.write,
                 CASE WHEN d.write THEN d.explanation END AS explanation, CASE WHEN d.write THEN d.facts END AS facts
            FROM (SELECT c.*, w.household_id IS NULL AS is_new,
                         (w.household_id IS NULL OR w.facts IS DISTINCT FROM c.facts OR w.explanation IS DISTINCT FROM c.explanation) AS write
                    FROM c LEFT JOIN monitoring_warnings w ON w.county_code = c.county_code AND w.household_id = c.household_id AND w.rule_key = c.rule_key
-                 OFFSET 0) d),
+                 OFFSET 0) d`;
+    const before = `
+       before AS (
+         SELECT count(*) FILTER (WHERE w.status = 'open')::int AS open,
+                count(*) FILTER (WHERE w.status = 'open' AND w.first_seen + $${n + 2}::int < $2::date
+                                 AND (h.monitoring_identified_at IS NULL OR h.monitoring_identified_at < w.first_seen))::int AS overdue
+           FROM monitoring_warnings w JOIN households h ON h.county_code = w.county_code AND h.id = w.household_id
+          WHERE ${scopeWhere})`;
+    const writes = (j: string) => `
        ins AS (
          INSERT INTO monitoring_warnings (county_code, id, household_id, village_code, rule, rule_key, source, explanation, facts, first_seen, clue_id, scan_id)
          SELECT j.county_code, ${idRangeSql(n + 3, n + 4)}, j.household_id, j.village_code, j.rule, j.rule_key, CASE WHEN j.clue_id IS NULL THEN 'scan' ELSE 'clue' END,
                 j.explanation, j.facts, j.first_seen, j.clue_id, $${n + 1}::uuid
-           FROM j WHERE j.is_new),
+           FROM ${j} j WHERE j.is_new),
        upd AS (
          UPDATE monitoring_warnings w SET last_seen_at = now(), scan_id = $${n + 1}::uuid, facts = j.facts, explanation = j.explanation
-           FROM j
+           FROM ${j} j
           WHERE j.write AND NOT j.is_new AND w.county_code = j.county_code AND w.household_id = j.household_id AND w.rule_key = j.rule_key
-            AND (w.facts IS DISTINCT FROM j.facts OR w.explanation IS DISTINCT FROM j.explanation))
-       SELECT 'pop' AS kind, NULL AS rule, count(*)::int AS candidates, 0 AS inserted, 0 AS overdue FROM pop
-       UNION ALL
-       SELECT 'status', NULL, b.open, 0, b.overdue FROM before b
-       UNION ALL
-       SELECT 'rule', j.rule, count(*)::int, count(*) FILTER (WHERE j.is_new)::int, count(*) FILTER (WHERE j.is_new AND ${overdueNew})::int FROM j GROUP BY j.rule`,
-      [...scopeParams, scanId, days, ids.prefix, ids.base],
-    );
+            AND (w.facts IS DISTINCT FROM j.facts OR w.explanation IS DISTINCT FROM j.explanation))`;
+    const byRule = (j: string) =>
+      `SELECT 'rule', j.rule, count(*)::int, count(*) FILTER (WHERE j.is_new)::int, count(*) FILTER (WHERE j.is_new AND ${overdueNew})::int FROM ${j} j GROUP BY j.rule`;
+    const tail = [...scopeParams, scanId, days, ids.prefix, ids.base];
+    let counted: { kind: 'pop' | 'status' | 'rule'; rule: string | null; candidates: number; inserted: number; overdue: number }[];
+    if (tx.engine === 'postgres') {
+      // PostgreSQL: the candidates are found by a statement of their own, which may run with
+      // parallel workers (a statement that writes may not), into a work table of this transaction
+      // (unlogged, named by the scan, dropped before commit; its rows name members). The population
+      // is inlined in each rule there (a materialised CTE cannot be read by parallel workers).
+      // Candidates: 0.30 s against 0.45 s inside the writing statement, for 75k warnings over 1M members.
+      const jt = `mon_j_${scanId.replace(/-/g, '')}`;
+      await tx.execute(`CREATE UNLOGGED TABLE ${jt} AS WITH ${candidatesSql(scopeWhere, false)} ${jSelect}`, scopeParams);
+      await tx.execute('SET LOCAL default_statistics_target = 10');
+      await tx.execute(`ANALYZE ${jt}`);
+      await tx.execute('RESET default_statistics_target');
+      const pop: unknown[] = [];
+      const [{ households: popCount }] = (await tx.query<{ households: number }>(
+        `SELECT count(*)::int AS households FROM households h
+          WHERE ${scopeSql(ctx.actor, 'h.village_code', pop)} AND (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL AND h.poverty_status <> '已剔除'))`, pop)) as [{ households: number }];
+      counted = await tx.query(
+        // (unused: the rules' parameters, typed so that the statement takes the same parameter list)
+        `WITH unused AS (SELECT $1::int, $3::date, $4::numeric, $5::numeric, $6::numeric, $7::numeric, $8::numeric), ${before}, ${writes(jt)}
+         SELECT 'status' AS kind, NULL AS rule, b.open AS candidates, 0 AS inserted, b.overdue AS overdue FROM before b
+         UNION ALL
+         ${byRule(jt)}`,
+        tail,
+      );
+      counted.push({ kind: 'pop', rule: null, candidates: popCount, inserted: 0, overdue: 0 });
+      await tx.execute(`DROP TABLE ${jt}`);
+    } else {
+      counted = await tx.query(
+        `WITH ${candidatesSql(scopeWhere)}, ${before},
+         j AS MATERIALIZED (${jSelect}), ${writes('j')}
+         SELECT 'pop' AS kind, NULL AS rule, count(*)::int AS candidates, 0 AS inserted, 0 AS overdue FROM pop
+         UNION ALL
+         SELECT 'status', NULL, b.open, 0, b.overdue FROM before b
+         UNION ALL
+         ${byRule('j')}`,
+        tail,
+      );
+    }
     const counts = new Map<string, { new: number; seen: number }>();
     let households = 0;
     const status = { open: 0, overdue: 0 };
