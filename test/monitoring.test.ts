@@ -288,6 +288,20 @@ describe('monitoring scan', () => {
     expect((await ok('village1', 'GET', '/api/monitoring/warnings?overdue=1')).items.every((x: { overdue: boolean }) => x.overdue)).toBe(true);
     expect((await ok('other-county', 'GET', '/api/monitoring/warnings')).total).toBe(0);
     expect((await req(null, 'GET', '/api/monitoring/warnings')).statusCode).toBe(401);
+    // By region (the households' villages): the county sees village1's warnings under V1, and under
+    // V2 only V2's; a region outside the caller's scope is not found.
+    type Item = { id: string; villageCode: string };
+    const mine = (await ok('village1', 'GET', '/api/monitoring/warnings?pageSize=200')).items as Item[];
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((x) => x.villageCode === V1)).toBe(true);
+    const underV1 = (await ok('county', 'GET', `/api/monitoring/warnings?region=${V1}&pageSize=200`)).items as Item[];
+    expect(underV1.map((x) => x.id).sort()).toEqual(mine.map((x) => x.id).sort());
+    const underV2 = (await ok('county', 'GET', `/api/monitoring/warnings?region=${V2}&pageSize=200`)).items as Item[];
+    expect(underV2.length).toBeGreaterThan(0);
+    expect(underV2.every((x) => x.villageCode === V2)).toBe(true);
+    expect((await ok('county', 'GET', '/api/monitoring/warnings?pageSize=200')).total).toBeGreaterThanOrEqual(mine.length + underV2.length);
+    expect((await req('village1', 'GET', `/api/monitoring/warnings?region=${V2}`)).statusCode).toBe(404);
+    expect((await req('county', 'GET', `/api/monitoring/warnings?region=${V_OTHER_COUNTY}`)).statusCode).toBe(404);
   });
 
   it('a re-scan rewrites a warning whose facts changed, leaves the unchanged ones untouched, and keeps one that no longer fires', async () => {

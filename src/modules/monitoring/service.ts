@@ -384,7 +384,14 @@ export async function listWarnings(ctx: Ctx, q: WarningQuery): Promise<{ total: 
   assertCan(ctx.actor, 'monitoring.read');
   const days = await decisionDays(ctx.db, today());
   const params: unknown[] = [];
-  const conds = [listScope(ctx, 'w', params), regionFilter(ctx, q.region, 'w.village_code', params)];
+  // Scope and region by the household's village (households' village index finds them; warnings
+  // keep no index of their own by village: the scan inserts into each of their indexes, ~75k rows on
+  // a first run). A warning's village_code is its household's at the scan; should the household's
+  // village change, the village responsible now sees it.
+  const conds = [
+    ctx.actor.role === 'helper' ? listScope(ctx, 'w', params) : scopeSql(ctx.actor, 'h.village_code', params),
+    regionFilter(ctx, q.region, 'h.village_code', params),
+  ];
   if (q.status) { params.push(q.status); conds.push(`w.status = $${params.length}`); }
   if (q.rule) { params.push(q.rule); conds.push(`w.rule = $${params.length}`); }
   if (q.householdId) {
