@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { systemCtx } from '../src/core/context.js';
+import { openDb } from '../src/core/db.js';
 import { compareDataset, sweepStages } from '../src/modules/comparison/compare.js';
 import { testDb, type TestDb } from './support/db.js';
 import { seedVillages } from './support/factories.js';
@@ -27,7 +28,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('comparisons of one kind at the same time', () => {
+describe('comparisons at the same time', () => {
   it('two first comparisons of a kind started together both succeed; the findings are stored once and the later one meets them', async () => {
     // 低保 rows of people outside the registry (identification candidates): enough findings that the
     // first comparison is still writing them when the second looks for earlier ones.
@@ -79,4 +80,22 @@ describe('comparisons of one kind at the same time', () => {
     expect(await t.db.connection((c) => sweepStages(c))).toBe(1);
     expect(await stages()).toEqual([]);
   });
+
+  // Each comparison on PostgreSQL holds one connection and takes a second for its counts: with
+  // more comparisons at once than the pool has connections, each would hold one and wait for
+  // another. A process runs at most two at a time, so three at once on a pool of three all finish.
+  it.runIf(inject('engine') === 'postgres')('three comparisons at once on a pool of three connections all finish', async () => {
+    const small = await openDb({ databaseUrl: t.databaseUrl!, dataDir: '', poolSize: 3 });
+    try {
+      const cars = writeCsv(path.join(dir, 'cars3.csv'), ['证件号码', '姓名', '车辆类型', '车辆价格'], [[a.id, a.name, '小型轿车', 40000], [b.id, b.name, '小型轿车', 1000]]);
+      const hukou = writeCsv(path.join(dir, 'hukou3.csv'), ['证件号码', '姓名', '户籍状态'], [[a.id, a.name, '正常'], [b.id, b.name, '迁出']]);
+      const loans = writeCsv(path.join(dir, 'loans3.csv'), ['证件号码', '姓名', '贷款用途', '逾期天数'], [[a.id, a.name, '入股分红', 0], [b.id, b.name, '种植', 120]]);
+      const go = (file: string, kind: string) => compareDataset(systemCtx(small), { path: file, kind, year: 2021, purpose: '测试比对', authorisation: '农户书面授权（测试）' });
+      const results = await Promise.all([go(cars, 'vehicle'), go(hukou, 'hukou'), go(loans, 'loan')]);
+      expect(results.map((r) => (r.ok ? r.rows.matched : r.errors))).toEqual([2, 2, 2]);
+      expect(results.map((r) => r.ok && r.byCode)).toEqual([{ VEHICLE: 1 }, { MOVED_OUT: 1 }, { LOAN_MISUSE: 1, LOAN_OVERDUE: 1 }]);
+    } finally {
+      await small.close();
+    }
+  }, 30_000);
 });
