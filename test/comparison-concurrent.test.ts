@@ -98,4 +98,33 @@ describe('comparisons at the same time', () => {
       await small.close();
     }
   }, 30_000);
+
+  // A newer dataset closes the open findings it no longer shows; a cadre confirming one of them
+  // at that moment must not have the confirmation overwritten by the close.
+  it.runIf(inject('engine') === 'postgres')('a finding confirmed while a newer dataset closes the rest stays confirmed', async () => {
+    const file = (name: string, rows: (string | number)[][]) => writeCsv(path.join(dir, name), ['证件号码', '姓名', '户籍状态'], rows);
+    const go = (p: string) => compareDataset(systemCtx(t.db), { path: p, kind: 'hukou', year: 2022, purpose: '测试比对', authorisation: '农户书面授权（测试）' });
+    const first = await go(file('hukou22-a.csv', [[a.id, a.name, '死亡'], [b.id, b.name, '迁出']]));
+    expect(first.ok && first.findings).toMatchObject({ new: 2 });
+    let confirm!: () => void;
+    const confirmNow = new Promise<void>((r) => (confirm = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    // The cadre's transaction: the finding about a changes to confirmed, not yet committed.
+    const cadre = t.db.connection((c) => c.transaction(async (tx) => {
+      await tx.execute(`UPDATE comparison_findings SET status = 'confirmed', reason = '核实属实', version = version + 1
+                         WHERE code = 'DECEASED' AND id_number = $1 AND rule_key = 'DECEASED:2022'`, [a.id]);
+      locked();
+      await confirmNow;
+    }));
+    await isLocked;
+    // The newer dataset shows only b: it would close a's finding, and waits for the cadre's row.
+    const newer = go(file('hukou22-b.csv', [[b.id, b.name, '迁出']]));
+    await new Promise((r) => setTimeout(r, 500));
+    confirm();
+    await cadre;
+    const r = await newer;
+    expect(r.ok && r.findings).toEqual({ total: 1, new: 0, seen: 1, closed: 0 });
+    expect(await t.db.query(`SELECT status FROM comparison_findings WHERE rule_key = 'DECEASED:2022' AND id_number = $1`, [a.id])).toEqual([{ status: 'confirmed' }]);
+  });
 });

@@ -604,9 +604,21 @@ async function runRules(tx: Queryable, ctx: Ctx, a: RunArgs): Promise<CompareRes
   // kind compared for the first time has none).
   const cp: unknown[] = [a.kind, a.year, datasetId];
   const closeScope = scopeSql(ctx.actor, ROUTE_SQL('f'), cp);
+  // They are found through their last dataset, one of the kind's earlier ones (a finding's code
+  // belongs to one kind): the index on last_dataset_id, dataset by dataset (OFFSET 0 keeps each a
+  // lookup; the planner cannot know that a re-run leaves few findings with an earlier last
+  // dataset), reads the kind's findings this dataset did not meet instead of every kind's
+  // findings: 0.37 s -> 0.02 s with 2M findings in the table.
   const closed = !seen ? 0 : await tx.execute(
     `UPDATE comparison_findings f SET status = 'closed', closed_at = now(), closed_by_dataset_id = $3, version = f.version + 1, updated_at = now()
-      WHERE f.kind = $1 AND f.year = $2 AND f.status = 'open' AND f.last_dataset_id <> $3 AND ${closeScope}`, cp,
+       FROM (SELECT x.county_code, x.id FROM comparison_datasets d
+               CROSS JOIN LATERAL (SELECT x.county_code, x.id FROM comparison_findings x
+                                    WHERE x.last_dataset_id = d.id AND x.kind = $1 AND x.year = $2 AND x.status = 'open' OFFSET 0) x
+              WHERE d.kind = $1 AND d.id <> $3) c
+      WHERE f.county_code = c.county_code AND f.id = c.id AND ${closeScope}
+        -- Again on f itself: a finding a cadre confirms meanwhile is re-checked in its new version
+        -- (READ COMMITTED), and stays confirmed.
+        AND f.kind = $1 AND f.year = $2 AND f.status = 'open' AND f.last_dataset_id <> $3`, cp,
   );
   mark('close');
   const byCode: Record<string, number> = {};
