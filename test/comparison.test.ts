@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemCtx, type Ctx } from '../src/core/context.js';
-import { compareDataset, type CompareResult } from '../src/modules/comparison/compare.js';
+import { compareDataset, ROUTE_SQL, type CompareResult } from '../src/modules/comparison/compare.js';
 import { listFindings } from '../src/modules/comparison/service.js';
 import { verifyFinding } from '../src/modules/comparison/verify.js';
 import { removeHousehold } from '../src/modules/registry/service.js';
@@ -347,5 +347,18 @@ describe('re-runs, closing and verification', () => {
     expect(au.map((x) => [x.action, x.details.opens])).toEqual([['comparison.confirm', 'removal-proposal'], ['comparison.dismiss', null]]);
     const runs = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'comparison.run'`);
     expect(runs[0]!.n).toBeGreaterThan(10);
+  });
+});
+
+describe('the findings of a region', () => {
+  // A village's or township's findings are read through the index on the route (the region a
+  // finding is routed to): the index's expression must stay the one the queries use (ROUTE_SQL).
+  it('a region-scoped read of findings can use the route index', async () => {
+    const plan = await t.db.transaction(async (tx) => {
+      await tx.execute('SET LOCAL enable_seqscan = off');
+      return tx.query<Record<string, string>>(
+        `EXPLAIN SELECT count(*) FROM comparison_findings f WHERE ${ROUTE_SQL('f')} BETWEEN $1 AND $2`, [V1, V1]);
+    });
+    expect(plan.map((r) => Object.values(r)[0]).join('\n')).toContain('comparison_findings_route_idx');
   });
 });

@@ -350,7 +350,7 @@ interface RunArgs {
   rejectedCount: number;
 }
 
-/** The SQL expression of the region a finding is routed to (its scope key). */
+/** The SQL expression of the region a finding is routed to (its scope key); comparison_findings_route_idx indexes the same expression (schema.ts). */
 export const ROUTE_SQL = (alias: string) =>
   `COALESCE(${alias}.village_code, CASE WHEN ${alias}.county_code = '${OUTSIDE_COUNTY}' THEN '620100000000' ELSE ${alias}.county_code || '000000' END)`;
 

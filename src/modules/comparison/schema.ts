@@ -135,6 +135,10 @@ export const comparisonFindings = pgTable(
     // serve. Partial, so a comparison's new (open) findings do not enter it.
     index('comparison_findings_risk_village_idx').on(t.villageCode).where(sql`status = 'confirmed' AND opens = 'monitoring-warning'`),
     index('comparison_findings_last_idx').on(t.lastDatasetId),
+    // The region a finding is routed to (compare.ts ROUTE_SQL, the same expression): the scoped
+    // lists and counts of a village or township read theirs instead of every finding (0.8 s for a
+    // village's count with 2M findings in the table).
+    index('comparison_findings_route_idx').on(sql`COALESCE(${t.villageCode}, CASE WHEN ${t.countyCode} = '000000' THEN '620100000000' ELSE ${t.countyCode} || '000000' END)`),
   ],
 );
 
