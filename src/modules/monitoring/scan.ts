@@ -86,16 +86,19 @@ export function scanParams(s: StandardsForYear, prev: StandardsForYear) {
  * household and year) and the clues (one row per clue) are unique by construction, so the bulk of
  * the rows needs no sort.
  */
+/** The scan's population, as a condition on a household row `h`: the exited and the monitored households within `scopeWhere`. */
+export const inPopulation = (scopeWhere: string) =>
+  `${scopeWhere} AND (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL AND h.poverty_status <> '已剔除'))`;
+
 export function candidatesSql(scopeWhere: string, materialized = true): string {
   const a = DEFAULT_RULES.lianbuchou[0]!.params;
   const ageFrom = Math.max(a.compulsoryAgeFrom, a.preschoolUntilAge + 1);
   const ageTo = a.compulsoryAgeTo;
   const dropout = `m.left_at IS NULL AND m.school_status = '非在校生' AND m.birth_date <= ($2::date - interval '${ageFrom} years')::date AND m.birth_date > ($2::date - interval '${ageTo + 1} years')::date`;
-  // The population (exited or monitored households in scope): the CTE pop, and the same condition
-  // on a household row h for the change-event rules and (materialised, PGlite) the member rules,
-  // whose few rows then find their household by its key instead of probing a hash of the whole
-  // population (~0.1 s of a PGlite scan over 1M members).
-  const inPop = `${scopeWhere} AND (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL AND h.poverty_status <> '已剔除'))`;
+  // The population: the CTE pop, and the same condition on a household row h for the change-event
+  // rules and (materialised, PGlite) the member rules, whose few rows then find their household by
+  // its key instead of probing a hash of the whole population (~0.1 s of a PGlite scan over 1M members).
+  const inPop = inPopulation(scopeWhere);
   const died = `m.left_at IS NOT NULL AND m.left_at >= $3::date AND m.left_at < $2::date + 1 AND m.left_reason LIKE '%死亡%' AND m.labour_skill IN (${lit(MAIN_LABOUR)})`;
   return `
   pop AS ${materialized ? '' : 'NOT '}MATERIALIZED (
@@ -282,8 +285,7 @@ export async function runScan(ctx: Ctx, input: ScanInput = {}): Promise<ScanSumm
       await tx.execute('RESET default_statistics_target');
       const pop: unknown[] = [];
       const [{ households: popCount }] = (await tx.query<{ households: number }>(
-        `SELECT count(*)::int AS households FROM households h
-          WHERE ${scopeSql(ctx.actor, 'h.village_code', pop)} AND (h.poverty_status = '已脱贫' OR (h.monitoring_category IS NOT NULL AND h.monitoring_eliminated_at IS NULL AND h.poverty_status <> '已剔除'))`, pop)) as [{ households: number }];
+        `SELECT count(*)::int AS households FROM households h WHERE ${inPopulation(scopeSql(ctx.actor, 'h.village_code', pop))}`, pop)) as [{ households: number }];
       counted = await tx.query(
         // (unused: the rules' parameters, typed so that the statement takes the same parameter list)
         `WITH unused AS (SELECT $1::int, $3::date, $4::numeric, $5::numeric, $6::numeric, $7::numeric, $8::numeric), ${before}, ${writes(jt)}

@@ -225,14 +225,14 @@ export async function selfReport(db: Ctx['db'], input: SelfReportInput, requestI
   });
 }
 
-/** Scope condition on a (village_code, household) pair: region subtree, or a helper's paired households. */
-function listScope(ctx: Ctx, alias: string, params: unknown[]): string {
+/** The caller's scope over rows `alias` of a household-scoped table: a helper's paired households, anyone else's region by `village` (default the row's own village_code). */
+function listScope(ctx: Ctx, alias: string, params: unknown[], village = `${alias}.village_code`): string {
   if (ctx.actor.role === 'helper') {
     params.push(ctx.actor.id, today());
     return `EXISTS (SELECT 1 FROM pairings pr JOIN cadres cd ON cd.id = pr.cadre_id WHERE pr.county_code = ${alias}.county_code AND pr.household_id = ${alias}.household_id
               AND cd.user_id = $${params.length - 1} AND pr.from_date <= $${params.length} AND (pr.to_date IS NULL OR pr.to_date >= $${params.length}))`;
   }
-  return scopeSql(ctx.actor, `${alias}.village_code`, params);
+  return scopeSql(ctx.actor, village, params);
 }
 
 function regionFilter(ctx: Ctx, region: string | undefined, column: string, params: unknown[]): string {
@@ -388,10 +388,7 @@ export async function listWarnings(ctx: Ctx, q: WarningQuery): Promise<{ total: 
   // keep no index of their own by village: the scan inserts into each of their indexes, ~75k rows on
   // a first run). A warning's village_code is its household's at the scan; should the household's
   // village change, the village responsible now sees it.
-  const conds = [
-    ctx.actor.role === 'helper' ? listScope(ctx, 'w', params) : scopeSql(ctx.actor, 'h.village_code', params),
-    regionFilter(ctx, q.region, 'h.village_code', params),
-  ];
+  const conds = [listScope(ctx, 'w', params, 'h.village_code'), regionFilter(ctx, q.region, 'h.village_code', params)];
   if (q.status) { params.push(q.status); conds.push(`w.status = $${params.length}`); }
   if (q.rule) { params.push(q.rule); conds.push(`w.rule = $${params.length}`); }
   if (q.householdId) {
